@@ -1,0 +1,177 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+
+import { PlatformError } from '../core/index.js'
+import type { MetadataDialect } from './metadata-store.js'
+
+/** What a migration may depend on besides the database handle. */
+export interface MigrationContext {
+  readonly dialect: MetadataDialect
+  /** Epoch ms used for rows a migration seeds. */
+  readonly now: number
+}
+
+/**
+ * A schema step. Migrations are append-only: never edit one that has shipped; add the next.
+ * Each runs in its own transaction (both engines have transactional DDL).
+ */
+export interface MetadataMigration {
+  /** `NNNN_snake_case`; the order is the lexical order of names. */
+  readonly name: string
+  up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>
+}
+
+/** Bookkeeping tables, named so they never collide with a user's tables in a shared database. */
+export const MIGRATION_TABLE = 'plinth_migrations'
+export const MIGRATION_LOCK_TABLE = 'plinth_migrations_lock'
+
+const foundation: MetadataMigration = {
+  name: '0001_foundation',
+  async up(db, ctx) {
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute()
+    await db.schema
+      .createTable('actors')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .execute()
+    await db.schema
+      .createTable('artifacts')
+      .addColumn('workspace_id', 'text', (c) =>
+        c.notNull().references('workspaces.id').onDelete('restrict'),
+      )
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('content_key', 'text', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('media_type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('artifacts_pk', ['workspace_id', 'id'])
+      .execute()
+    await db.schema
+      .createIndex('artifacts_by_time')
+      .on('artifacts')
+      .columns(['workspace_id', 'created_at', 'id'])
+      .execute()
+    await db.schema.createIndex('artifacts_by_content').on('artifacts').column('content_key').execute()
+
+    // Seeded rows: a single user works in `default` as `local` without ever creating them.
+    const actors = [
+      { id: 'system', display_name: 'Plinth', kind: 'system' },
+      { id: 'local', display_name: 'Local user', kind: 'local' },
+    ]
+    const kdb = db as Kysely<{
+      actors: { id: string; display_name: string; kind: string; created_at: number; created_by: string }
+      workspaces: {
+        id: string
+        display_name: string
+        description: string
+        created_at: number
+        created_by: string
+        updated_at: number
+        updated_by: string
+      }
+    }>
+    await kdb
+      .insertInto('actors')
+      .values(actors.map((a) => ({ ...a, created_at: ctx.now, created_by: 'system' })))
+      .execute()
+    await kdb
+      .insertInto('workspaces')
+      .values({
+        id: 'default',
+        display_name: 'Default',
+        description: 'The workspace used when none is chosen.',
+        created_at: ctx.now,
+        created_by: 'system',
+        updated_at: ctx.now,
+        updated_by: 'system',
+      })
+      .execute()
+  },
+}
+
+/** Every migration this build knows, in order. */
+export const METADATA_MIGRATIONS: readonly MetadataMigration[] = Object.freeze([foundation])
+
+/**
+ * Brings the schema to the latest version this build knows; safe to call on every start.
+ *
+ * Refuses (`FAILED_PRECONDITION`, nothing changed) when the database records migrations this
+ * build does not know: a newer Plinth has been there, and running older code on it could damage
+ * data.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  ctx: MigrationContext,
+  migrations: readonly MetadataMigration[] = METADATA_MIGRATIONS,
+): Promise<readonly string[]> {
+  const provider: MigrationProvider = {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(
+          migrations.map((m): [string, Migration] => [m.name, { up: (d) => m.up(d, ctx) }]),
+        ),
+      ),
+  }
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  })
+  // Two processes may start on one new database together; the loser of the race sees the
+  // winner's migrations as applied on its next attempt.
+  for (let attempt = 1; ; attempt++) {
+    await assertNotNewer(db, migrations)
+    const { error } = await migrator.migrateToLatest()
+    if (error === undefined) break
+    if (attempt >= 3) {
+      throw new PlatformError(
+        'UNAVAILABLE',
+        'could not migrate the metadata database',
+        { reason: error instanceof Error ? error.message : String(error) },
+        { cause: error },
+      )
+    }
+  }
+  return appliedMigrations(db)
+}
+
+/** Names of the migrations recorded in the database, in order (empty for a new database). */
+export async function appliedMigrations(db: Kysely<unknown>): Promise<readonly string[]> {
+  const tables = await db.introspection.getTables()
+  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return []
+  const rows = await (db as Kysely<Record<typeof MIGRATION_TABLE, { name: string }>>)
+    .selectFrom(MIGRATION_TABLE)
+    .select('name')
+    .orderBy('name')
+    .execute()
+  return rows.map((r) => r.name)
+}
+
+async function assertNotNewer(
+  db: Kysely<unknown>,
+  migrations: readonly MetadataMigration[],
+): Promise<void> {
+  const known = new Set(migrations.map((m) => m.name))
+  const unknown = (await appliedMigrations(db)).filter((name) => !known.has(name))
+  if (unknown.length > 0) {
+    throw new PlatformError(
+      'FAILED_PRECONDITION',
+      'the metadata database was written by a newer version of Plinth; upgrade Plinth to use it',
+      { unknownMigrations: unknown, latestKnown: migrations.at(-1)?.name ?? null },
+    )
+  }
+}
