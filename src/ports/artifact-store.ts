@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 
 import type { ContentKey } from '../core/index.js'
-import type { OpOptions } from './metadata-store.js'
+import type { OpOptions } from './op-options.js'
 
 /** What the store knows about one stored blob. */
 export interface BlobInfo {
@@ -36,11 +36,17 @@ export interface ListOptions extends OpOptions {
  *   directory). Idempotent: putting the same bytes twice returns the same key and stores one
  *   copy. If the source errors, is aborted or exceeds `maxBytes`, nothing becomes visible.
  * - `get` returns a stream of the blob; `NOT_FOUND` if absent, `INVALID_ARGUMENT` for a malformed
- *   key. The stream fails with `INTERNAL` (code `CORRUPT`) if the bytes no longer match the key.
+ *   key. If the bytes no longer match the key the stream fails with `INTERNAL` and
+ *   `details.reason: 'CORRUPT'`; that is known only at the end, so a consumer may already have
+ *   seen wrong bytes and must treat the whole stream as failed.
+ * - `put` rejections: over `maxBytes` is `INVALID_ARGUMENT` with `details.maxBytes`; a source
+ *   that fails surfaces its own `PlatformError` unchanged, or `UNAVAILABLE`
+ *   (`details.reason: 'SOURCE_FAILED'`) with the original as `cause`.
  * - `stat` returns `undefined` when absent.
  * - `list` yields blobs in ascending key order (pagination with `after`).
  * - `delete` returns whether a blob was removed; deleting an absent key is not an error.
  * - Abort: an aborted `signal` rejects with `CancelledError` and leaves no partial blob.
+ * - After `close`, every operation rejects with `UNAVAILABLE`.
  */
 export interface ArtifactStore {
   readonly kind: string

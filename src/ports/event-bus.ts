@@ -1,5 +1,5 @@
 import type { DomainEvent, DomainEventType } from '../core/index.js'
-import type { OpOptions } from './metadata-store.js'
+import type { OpOptions } from './op-options.js'
 
 /** A subscriber. Its failure never fails the publisher. */
 export type EventHandler<T extends DomainEventType = DomainEventType> = (

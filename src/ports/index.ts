@@ -30,6 +30,6 @@ export type {
   IntegrityReport,
   MetadataDialect,
   MetadataStore,
-  OpOptions,
   SchemaStatus,
 } from './metadata-store.js'
+export type { OpOptions } from './op-options.js'

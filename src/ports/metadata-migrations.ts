@@ -64,7 +64,11 @@ const foundation: MetadataMigration = {
       .on('artifacts')
       .columns(['workspace_id', 'created_at', 'id'])
       .execute()
-    await db.schema.createIndex('artifacts_by_content').on('artifacts').column('content_key').execute()
+    await db.schema
+      .createIndex('artifacts_by_content')
+      .on('artifacts')
+      .column('content_key')
+      .execute()
 
     // Seeded rows: a single user works in `default` as `local` without ever creating them.
     const actors = [
@@ -72,7 +76,13 @@ const foundation: MetadataMigration = {
       { id: 'local', display_name: 'Local user', kind: 'local' },
     ]
     const kdb = db as Kysely<{
-      actors: { id: string; display_name: string; kind: string; created_at: number; created_by: string }
+      actors: {
+        id: string
+        display_name: string
+        kind: string
+        created_at: number
+        created_by: string
+      }
       workspaces: {
         id: string
         display_name: string
@@ -141,7 +151,7 @@ export async function migrateToLatest(
       throw new PlatformError(
         'UNAVAILABLE',
         'could not migrate the metadata database',
-        { reason: error instanceof Error ? error.message : String(error) },
+        { reason: error instanceof Error ? error.message : 'unknown error' },
         { cause: error },
       )
     }

@@ -1,11 +1,7 @@
 import type { Kysely } from 'kysely'
 
 import type { MetadataSchema } from './metadata-schema.js'
-
-/** Options every port operation accepts. */
-export interface OpOptions {
-  readonly signal?: AbortSignal
-}
+import type { OpOptions } from './op-options.js'
 
 /** The SQL dialect behind a metadata store, for the few places the SQL differs. */
 export type MetadataDialect = 'sqlite' | 'postgres'
