@@ -34,7 +34,9 @@ describe('ids and context', () => {
   it('validates workspace slugs and content keys', () => {
     expect(toWorkspaceId('team-a')).toBe('team-a')
     for (const bad of ['', 'Team', '-a', 'a-', '../x', 'a'.repeat(64), 'a_b', 'default\n']) {
-      expect(() => toWorkspaceId(bad)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+      expect(() => toWorkspaceId(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      )
     }
     expect(() => toContentKey('A'.repeat(64))).toThrow()
     expect(toContentKey('a'.repeat(64))).toBe('a'.repeat(64))

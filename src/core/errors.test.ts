@@ -7,6 +7,7 @@ import {
   PlatformError,
   ValidationError,
   toPlatformError,
+  type ErrorBody,
 } from './errors.js'
 
 describe('PlatformError', () => {
@@ -32,7 +33,7 @@ describe('PlatformError', () => {
       [new PlatformError('UNAVAILABLE', 'down'), PlatformError],
     ]
     for (const [err, cls] of cases) {
-      const back = PlatformError.fromJSON(JSON.parse(JSON.stringify(err.toJSON())))
+      const back = PlatformError.fromJSON(JSON.parse(JSON.stringify(err.toJSON())) as ErrorBody)
       expect(back).toBeInstanceOf(cls)
       expect(back.toJSON()).toEqual(err.toJSON())
     }

@@ -114,7 +114,11 @@ export class ValidationError extends PlatformError {
 
 /** `NOT_FOUND`: the thing asked for does not exist (or is not visible to the caller). */
 export class NotFoundError extends PlatformError {
-  constructor(message: string, details: Readonly<Record<string, unknown>> = {}, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
+  ) {
     super('NOT_FOUND', message, details, options)
     this.name = 'NotFoundError'
   }
@@ -122,7 +126,11 @@ export class NotFoundError extends PlatformError {
 
 /** `FAILED_PRECONDITION`: a model was used before `fit`. */
 export class NotFittedError extends PlatformError {
-  constructor(message: string, details: Readonly<Record<string, unknown>> = {}, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
+  ) {
     super('FAILED_PRECONDITION', message, details, options)
     this.name = 'NotFittedError'
   }

@@ -13,7 +13,6 @@ import type { ActorId, EventId, WorkspaceId } from './ids.js'
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
 export interface DomainEventMap {
   'workspace.created': { readonly name: string }
   'artifact.created': { readonly artifactId: string; readonly key: string; readonly size: number }
@@ -21,7 +20,7 @@ export interface DomainEventMap {
 }
 
 /** A known event type. */
-export type DomainEventType = keyof DomainEventMap & string
+export type DomainEventType = Extract<keyof DomainEventMap, string>
 
 /** The envelope every event travels in. */
 export interface DomainEvent<T extends DomainEventType = DomainEventType> {

@@ -47,35 +47,38 @@ export function newRequestId(): RequestId {
   return newHexId() as RequestId
 }
 
-function parseWith<T extends string>(
+function check(
   pattern: RegExp,
   what: string,
   field: string,
   value: unknown,
-): T {
+): asserts value is string {
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw new ValidationError(`invalid ${what}`, [
       { path: [field], code: 'invalid_format', message: `expected ${what}` },
     ])
   }
-  return value as T
 }
 
 /** Validates and brands a workspace id (a slug). */
 export function toWorkspaceId(value: unknown, field = 'workspace'): WorkspaceId {
-  return parseWith<WorkspaceId>(SLUG_PATTERN, 'workspace id (lowercase slug, 1–63 chars)', field, value)
+  check(SLUG_PATTERN, 'workspace id (lowercase slug, 1–63 chars)', field, value)
+  return value as WorkspaceId
 }
 /** Validates and brands an actor id (a slug). */
 export function toActorId(value: unknown, field = 'actor'): ActorId {
-  return parseWith<ActorId>(SLUG_PATTERN, 'actor id (lowercase slug, 1–63 chars)', field, value)
+  check(SLUG_PATTERN, 'actor id (lowercase slug, 1–63 chars)', field, value)
+  return value as ActorId
 }
 /** Validates and brands an artifact id (32 hex characters). */
 export function toArtifactId(value: unknown, field = 'id'): ArtifactId {
-  return parseWith<ArtifactId>(HEX32, 'artifact id (32 hex characters)', field, value)
+  check(HEX32, 'artifact id (32 hex characters)', field, value)
+  return value as ArtifactId
 }
 /** Validates and brands a content key (64 lowercase hex characters). */
 export function toContentKey(value: unknown, field = 'key'): ContentKey {
-  return parseWith<ContentKey>(HEX64, 'content key (64 lowercase hex characters)', field, value)
+  check(HEX64, 'content key (64 lowercase hex characters)', field, value)
+  return value as ContentKey
 }
 /** True when `value` is a well-formed content key. */
 export function isContentKey(value: unknown): value is ContentKey {

@@ -32,7 +32,8 @@ describe('createRng', () => {
 
   it('gives unrelated streams for nearby and large seeds', () => {
     const seen = new Set<number>()
-    for (const seed of [0, 1, 2, 2 ** 32, 2 ** 32 + 1, -1, 2 ** 53 - 1]) seen.add(createRng(seed).uint32())
+    for (const seed of [0, 1, 2, 2 ** 32, 2 ** 32 + 1, -1, 2 ** 53 - 1])
+      seen.add(createRng(seed).uint32())
     expect(seen.size).toBe(7)
   })
 

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http'
 
 import fastifySwagger from '@fastify/swagger'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify'
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -105,7 +110,8 @@ export async function buildHttpApp(deps: HttpDeps, options: HttpOptions): Promis
         handler,
       ),
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Per-request timings go to Prometheus; logs carry only failures.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => newRequestId(),
     requestIdHeader: false,
     bodyLimit: options.bodyLimitBytes,

@@ -25,7 +25,10 @@ describe('loadConfig', () => {
 
   it('layers defaults < file < env < flags, and records the source of each value', () => {
     const cwd = dir({
-      'plinth.config.json': JSON.stringify({ server: { port: 1111, host: '0.0.0.0' }, log: { level: 'debug' } }),
+      'plinth.config.json': JSON.stringify({
+        server: { port: 1111, host: '0.0.0.0' },
+        log: { level: 'debug' },
+      }),
     })
     const c = loadConfig({
       cwd,
@@ -49,20 +52,31 @@ describe('loadConfig', () => {
     expect(names).toContain('PLINTH_DATA_DIR')
     expect(names).toContain('PLINTH_METADATA_URL')
     expect(names).toContain('PLINTH_SERVER_ALLOWED_HOSTS')
-    const c = loadConfig({ cwd: dir(), env: { PLINTH_SERVER_ALLOWED_HOSTS: 'a.example, b.example,' } })
+    const c = loadConfig({
+      cwd: dir(),
+      env: { PLINTH_SERVER_ALLOWED_HOSTS: 'a.example, b.example,' },
+    })
     expect(c.server.allowedHosts).toEqual(['a.example', 'b.example'])
   })
 
   it('reports every bad field with its source', () => {
     const cwd = dir({ 'plinth.config.json': JSON.stringify({ server: { port: 'x' }, nope: 1 }) })
     try {
-      loadConfig({ cwd, env: { PLINTH_SERVER_HEADERS_TIMEOUT_MS: ' 12abc', PLINTH_LOG_LEVEL: 'loud' } })
+      loadConfig({
+        cwd,
+        env: { PLINTH_SERVER_HEADERS_TIMEOUT_MS: ' 12abc', PLINTH_LOG_LEVEL: 'loud' },
+      })
       expect.unreachable()
     } catch (err) {
       expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' })
       const issues = (err as { issues: { path: string[]; message: string }[] }).issues
       const byPath = Object.fromEntries(issues.map((i) => [i.path.join('.'), i.message]))
-      expect(Object.keys(byPath).sort()).toEqual(['', 'log.level', 'server.headersTimeoutMs', 'server.port'])
+      expect(Object.keys(byPath).sort()).toEqual([
+        '',
+        'log.level',
+        'server.headersTimeoutMs',
+        'server.port',
+      ])
       expect(byPath['server.headersTimeoutMs']).toContain('PLINTH_SERVER_HEADERS_TIMEOUT_MS')
       expect(byPath['log.level']).toContain('PLINTH_LOG_LEVEL')
       expect(byPath['server.port']).toContain('plinth.config.json')
@@ -70,19 +84,29 @@ describe('loadConfig', () => {
   })
 
   it('rejects empty-string and fractional numbers from the environment', () => {
-    expect(() => loadConfig({ cwd: dir(), env: { PLINTH_SERVER_PORT: '1.5' } })).toThrow(/server.port/)
+    expect(() => loadConfig({ cwd: dir(), env: { PLINTH_SERVER_PORT: '1.5' } })).toThrow(
+      /server.port/,
+    )
     // An empty variable counts as unset.
     expect(loadConfig({ cwd: dir(), env: { PLINTH_SERVER_PORT: '' } }).server.port).toBe(7700)
   })
 
   it('fails clearly on a missing explicit file and on invalid JSON', () => {
-    expect(() => loadConfig({ cwd: dir(), env: {}, configFile: 'missing.json' })).toThrow(/not found/)
-    expect(() => loadConfig({ cwd: dir({ 'plinth.config.json': '{' }), env: {} })).toThrow(/not valid JSON/)
-    expect(() => loadConfig({ cwd: dir({ 'plinth.config.json': '[]' }), env: {} })).toThrow(/JSON object/)
+    expect(() => loadConfig({ cwd: dir(), env: {}, configFile: 'missing.json' })).toThrow(
+      /not found/,
+    )
+    expect(() => loadConfig({ cwd: dir({ 'plinth.config.json': '{' }), env: {} })).toThrow(
+      /not valid JSON/,
+    )
+    expect(() => loadConfig({ cwd: dir({ 'plinth.config.json': '[]' }), env: {} })).toThrow(
+      /JSON object/,
+    )
   })
 
   it('ignores prototype-polluting keys in the file', () => {
-    const cwd = dir({ 'plinth.config.json': '{"__proto__": {"polluted": 1}, "server": {"port": 1}}' })
+    const cwd = dir({
+      'plinth.config.json': '{"__proto__": {"polluted": 1}, "server": {"port": 1}}',
+    })
     const c = loadConfig({ cwd, env: {} })
     expect(c.server.port).toBe(1)
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
@@ -90,6 +114,8 @@ describe('loadConfig', () => {
 
   it('is deeply frozen', () => {
     const c = loadConfig({ cwd: dir(), env: {} })
-    expect(Object.isFrozen(c) && Object.isFrozen(c.server) && Object.isFrozen(c.server.allowedHosts)).toBe(true)
+    expect(
+      Object.isFrozen(c) && Object.isFrozen(c.server) && Object.isFrozen(c.server.allowedHosts),
+    ).toBe(true)
   })
 })

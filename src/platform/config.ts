@@ -9,7 +9,10 @@ import { ValidationError, type ValidationIssue } from '../core/index.js'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const port = z.int().min(0).max(65_535)
-const positiveMs = z.int().min(1).max(24 * 3600 * 1000)
+const positiveMs = z
+  .int()
+  .min(1)
+  .max(24 * 3600 * 1000)
 
 /**
  * The one configuration schema. Every field has a default, so an empty file is valid.
@@ -55,9 +58,15 @@ export const configSchema = z
         /** @default 7700 (0 picks a free port) */
         port: port.default(7700),
         /** Largest JSON body accepted. @default 1 MiB */
-        bodyLimitBytes: z.int().min(1024).default(1024 * 1024),
+        bodyLimitBytes: z
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
         /** Largest artifact upload accepted. @default 5 GiB */
-        uploadLimitBytes: z.int().min(1024).default(5 * 1024 ** 3),
+        uploadLimitBytes: z
+          .int()
+          .min(1024)
+          .default(5 * 1024 ** 3),
         /** Time allowed to receive the request headers. @default 10 s */
         headersTimeoutMs: positiveMs.default(10_000),
         /** Time allowed for a whole request on API routes. @default 30 s */
@@ -162,7 +171,8 @@ function toEnvName(segments: readonly string[]): string {
 
 function collectLeaves(schema: z.ZodObject, prefix: readonly string[] = []): Leaf[] {
   const leaves: Leaf[] = []
-  for (const [key, value] of Object.entries(schema.shape)) {
+  const shape: Record<string, z.ZodType> = schema.shape
+  for (const [key, value] of Object.entries(shape)) {
     const inner = unwrap(value)
     const p = [...prefix, key]
     if (inner instanceof z.ZodObject) leaves.push(...collectLeaves(inner, p))
@@ -208,8 +218,7 @@ function merge(base: Json, over: Json): Json {
     if (FORBIDDEN_KEYS.has(key)) continue
     const a = out[key]
     const b = over[key]
-    out[key] =
-      isPlainObject(a) && isPlainObject(b) ? merge(a, b) : b
+    out[key] = isPlainObject(a) && isPlainObject(b) ? merge(a, b) : b
   }
   return out
 }
@@ -261,7 +270,10 @@ function envValue(leaf: Leaf, raw: string): unknown {
   }
 }
 
-function defaultUrls(cfg: ParsedConfig, dataDir: string): Pick<PlinthConfig, 'metadata' | 'artifacts'> {
+function defaultUrls(
+  cfg: ParsedConfig,
+  dataDir: string,
+): Pick<PlinthConfig, 'metadata' | 'artifacts'> {
   return {
     metadata: {
       url: cfg.metadata.url ?? `sqlite:${path.join(dataDir, 'plinth.db')}`,

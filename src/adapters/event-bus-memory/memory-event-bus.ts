@@ -83,7 +83,7 @@ export function createMemoryEventBus(
         inFlight.delete(delivery)
       }
     },
-    subscribe: subscribe as EventBus['subscribe'],
+    subscribe,
     async close(): Promise<void> {
       closed = true
       await Promise.all([...inFlight])
