@@ -6,6 +6,8 @@
  */
 export type { ArtifactStore, BlobInfo, ListOptions, PutOptions } from './artifact-store.js'
 export type { EventBus, EventHandler, Unsubscribe } from './event-bus.js'
+export { GuardedDriver } from './guarded-driver.js'
+export type { GuardedDriverHooks } from './guarded-driver.js'
 export {
   METADATA_MIGRATIONS,
   MIGRATION_LOCK_TABLE,

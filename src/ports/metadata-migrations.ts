@@ -12,7 +12,10 @@ export interface MigrationContext {
 
 /**
  * A schema step. Migrations are append-only: never edit one that has shipped; add the next.
- * Each runs in its own transaction (both engines have transactional DDL).
+ *
+ * Migrations are atomic: PostgreSQL runs each in its own transaction, under an advisory lock;
+ * the SQLite adapter runs all pending ones in a single `BEGIN IMMEDIATE` transaction, so a crash
+ * mid-migration leaves the previous schema intact and a second process waits its turn.
  */
 export interface MetadataMigration {
   /** `NNNN_snake_case`; the order is the lexical order of names. */

@@ -33,7 +33,11 @@ export interface SchemaStatus {
  * - `transaction` runs `fn` in one transaction: committed when `fn` resolves, rolled back when
  *   it throws (the error is rethrown). Writes acknowledged by a committed transaction survive a
  *   process crash (SQLite: WAL with `synchronous=FULL`; PostgreSQL: synchronous commit).
- *   Nested calls are not supported; pass the transaction handle down instead.
+ *   Nested calls are not supported (on SQLite, with one connection, they would wait forever);
+ *   pass the transaction handle down instead.
+ * - Operations before `init` fail with `FAILED_PRECONDITION`; a failed `init` may be retried.
+ * - SQLite: use one store per database file per process (better-sqlite3 is synchronous, so a
+ *   second connection in the same process would block the first). Separate processes are fine.
  * - `ping` answers quickly or throws `UNAVAILABLE`.
  * - `close` waits for running queries, then releases connections; later calls fail.
  *
