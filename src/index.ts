@@ -1,0 +1,34 @@
+/**
+ * @module plinth
+ * Plinth embedded in a TypeScript program: load the configuration, create the platform, and
+ * call its services with a request context.
+ *
+ * @example
+ * ```ts
+ * import { createContext, createPlatform, loadConfig } from 'plinth'
+ *
+ * const platform = await createPlatform(loadConfig())
+ * const ctx = createContext()
+ * const workspaces = await platform.services.workspaces.listWorkspaces(ctx)
+ * await platform.close()
+ * ```
+ */
+export {
+  CancelledError,
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+  createContext,
+  isPlatformError,
+  toWorkspaceId,
+} from './core/index.js'
+export type { ErrorCode, RequestContext, ValidationIssue, WorkspaceId } from './core/index.js'
+export { createPlatform, loadConfig, servePlatform } from './platform/index.js'
+export type {
+  CreatePlatformOptions,
+  LoadConfigOptions,
+  Platform,
+  PlinthConfig,
+} from './platform/index.js'
+export type { Artifact } from './artifacts/index.js'
+export type { Workspace } from './workspaces/index.js'
