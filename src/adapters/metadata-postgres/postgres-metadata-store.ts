@@ -19,20 +19,17 @@ import {
   PlatformError,
   silentLogger,
   systemClock,
-  throwIfAborted,
   type Clock,
   type Logger,
 } from '../../core/index.js'
 import {
   METADATA_MIGRATIONS,
   appliedMigrations,
-  migrateToLatest,
   type IntegrityReport,
   type MetadataSchema,
   type MetadataStore,
-  type OpOptions,
-  type SchemaStatus,
   GuardedDriver,
+  assembleMetadataStore,
 } from '../../ports/index.js'
 import { parsePostgresMetadataConfig, type PostgresMetadataConfig } from './postgres-config.js'
 
@@ -58,8 +55,6 @@ interface PgModule {
   Pool: new (config: PoolConfig) => PgPool
   types: { getTypeParser(oid: number, format: 'text' | 'binary'): unknown }
 }
-
-type Phase = 'new' | 'ready' | 'closed'
 
 /** `pg_type.oid` of `int8` (`bigint`). */
 const INT8_OID = 20
@@ -257,9 +252,6 @@ export function createPostgresMetadataStore(
   // (and so the pool), so no cast is needed.
   const untypedDb = new Kysely<unknown>({ dialect })
 
-  let phase: Phase = 'new'
-  let opening: Promise<void> | undefined
-
   function toOpenError(err: unknown): PlatformError {
     if (err instanceof PlatformError) return err
     if (errorCode(err) === '42501') {
@@ -271,20 +263,6 @@ export function createPostgresMetadataStore(
       )
     }
     return unavailable('could not initialise the metadata database at', err)
-  }
-
-  function assertReady(opts: OpOptions | undefined): void {
-    throwIfAborted(opts?.signal)
-    if (phase === 'closed') {
-      throw new PlatformError('UNAVAILABLE', 'the metadata store is closed', { location: label })
-    }
-    if (phase === 'new') {
-      throw new PlatformError(
-        'FAILED_PRECONDITION',
-        'the metadata store is not initialised; call init() first',
-        { location: label },
-      )
-    }
   }
 
   async function ensureSchema(schema: string): Promise<void> {
@@ -303,7 +281,7 @@ export function createPostgresMetadataStore(
     }
   }
 
-  async function open(): Promise<void> {
+  async function connect(): Promise<void> {
     let pg: PgModule
     try {
       pg = await import('pg')
@@ -341,45 +319,23 @@ export function createPostgresMetadataStore(
     const inner = new PostgresDriver({ pool })
     await inner.init()
     driver.attach(inner)
-    let applied: readonly string[]
-    try {
-      if (cfg.schema !== undefined) await ensureSchema(cfg.schema)
-      applied = await migrateToLatest(untypedDb, { dialect: 'postgres', now: clock.now() })
-    } catch (err) {
-      await driver.detach()
-      throw toOpenError(err)
-    }
-    // `close` may have been called while migrations ran; it waits for us and then wins.
-    if (phase === 'new') phase = 'ready'
-    logger.info({ location: label, migrations: applied }, 'metadata store ready')
   }
 
-  const store: MetadataStore = {
+  return assembleMetadataStore({
     kind: 'postgres',
     dialect: 'postgres',
+    label,
+    logger,
+    driver,
     db,
-
-    async init(opts) {
-      throwIfAborted(opts?.signal)
-      if (phase === 'ready') return
-      if (phase === 'closed') {
-        throw new PlatformError('UNAVAILABLE', 'the metadata store is closed', { location: label })
-      }
-      // Concurrent calls share one attempt; a failed attempt may be retried by calling again.
-      opening ??= open().finally(() => {
-        opening = undefined
-      })
-      await opening
-      assertReady(undefined)
+    untypedDb,
+    now: () => clock.now(),
+    connect,
+    async prepare() {
+      if (cfg.schema !== undefined) await ensureSchema(cfg.schema)
     },
-
-    async transaction(fn, opts) {
-      assertReady(opts)
-      return db.transaction().execute(fn)
-    },
-
-    async ping(opts) {
-      assertReady(opts)
+    toOpenError,
+    async ping() {
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -402,18 +358,9 @@ export function createPostgresMetadataStore(
       }
     },
 
-    async schemaStatus(opts): Promise<SchemaStatus> {
-      assertReady(opts)
-      return {
-        applied: await appliedMigrations(untypedDb),
-        known: METADATA_MIGRATIONS.map((m) => m.name),
-      }
-    },
-
-    async checkIntegrity(opts): Promise<IntegrityReport> {
+    async checkIntegrity(): Promise<IntegrityReport> {
       // PostgreSQL checks its own pages; what can go wrong at this level is the schema:
       // migrations missing or unknown, and indexes left invalid by a failed concurrent build.
-      assertReady(opts)
       const problems: string[] = []
       await sql`select 1`.execute(db)
       const applied = await appliedMigrations(untypedDb)
@@ -433,16 +380,5 @@ export function createPostgresMetadataStore(
       for (const row of invalid.rows) problems.push(`index ${row.name} is invalid`)
       return { ok: problems.length === 0, problems }
     },
-
-    describe: () => label,
-
-    async close() {
-      if (phase === 'closed') return
-      phase = 'closed'
-      if (opening !== undefined) await opening.catch(() => undefined)
-      await driver.close()
-      logger.debug({ location: label }, 'metadata store closed')
-    },
-  }
-  return Object.freeze(store)
+  })
 }

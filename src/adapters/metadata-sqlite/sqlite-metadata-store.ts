@@ -17,20 +17,15 @@ import {
   PlatformError,
   silentLogger,
   systemClock,
-  throwIfAborted,
   type Clock,
   type Logger,
 } from '../../core/index.js'
 import {
-  METADATA_MIGRATIONS,
-  appliedMigrations,
-  migrateToLatest,
+  GuardedDriver,
+  assembleMetadataStore,
   type IntegrityReport,
   type MetadataSchema,
   type MetadataStore,
-  type OpOptions,
-  type SchemaStatus,
-  GuardedDriver,
 } from '../../ports/index.js'
 import { parseSqliteMetadataConfig, type SqliteMetadataConfig } from './sqlite-config.js'
 
@@ -55,8 +50,6 @@ interface SqliteHandle extends SqliteDatabase {
 interface SqliteModule {
   default: new (filename: string, options: { timeout: number }) => SqliteHandle
 }
-
-type Phase = 'new' | 'ready' | 'closed'
 
 /**
  * SQLite can roll back DDL, but Kysely's adapter says it cannot, which makes the migrator run
@@ -151,9 +144,6 @@ export function createSqliteMetadataStore(
   // driver (and so the one connection), so no cast is needed.
   const untypedDb = new Kysely<unknown>({ dialect })
 
-  let phase: Phase = 'new'
-  let opening: Promise<void> | undefined
-
   function toOpenError(err: unknown): PlatformError {
     if (err instanceof PlatformError) return err
     const code = sqliteCode(err)
@@ -173,20 +163,6 @@ export function createSqliteMetadataStore(
     )
   }
 
-  function assertReady(opts: OpOptions | undefined): void {
-    throwIfAborted(opts?.signal)
-    if (phase === 'closed') {
-      throw new PlatformError('UNAVAILABLE', 'the metadata store is closed', { location: label })
-    }
-    if (phase === 'new') {
-      throw new PlatformError(
-        'FAILED_PRECONDITION',
-        'the metadata store is not initialised; call init() first',
-        { location: label },
-      )
-    }
-  }
-
   function applyPragmas(handle: SqliteHandle): void {
     // busy_timeout first: switching to WAL needs a lock another process may hold.
     handle.pragma(`busy_timeout = ${String(cfg.busyTimeoutMs)}`, { simple: true })
@@ -198,7 +174,7 @@ export function createSqliteMetadataStore(
     handle.pragma('foreign_keys = ON', { simple: true })
   }
 
-  async function open(): Promise<void> {
+  async function connect(): Promise<void> {
     let handle: SqliteHandle
     try {
       const sqlite: SqliteModule = await import('better-sqlite3')
@@ -216,57 +192,23 @@ export function createSqliteMetadataStore(
     const inner = new SqliteDriver({ database: handle })
     await inner.init()
     driver.attach(inner)
-    let applied: readonly string[]
-    try {
-      applied = await migrateToLatest(untypedDb, { dialect: 'sqlite', now: clock.now() })
-    } catch (err) {
-      await driver.detach()
-      throw toOpenError(err)
-    }
-    // `close` may have been called while migrations ran; it waits for us and then wins.
-    if (phase === 'new') phase = 'ready'
-    logger.info({ location: label, migrations: applied }, 'metadata store ready')
   }
 
-  const store: MetadataStore = {
+  return assembleMetadataStore({
     kind: 'sqlite',
     dialect: 'sqlite',
+    label,
+    logger,
+    driver,
     db,
-
-    async init(opts) {
-      throwIfAborted(opts?.signal)
-      if (phase === 'ready') return
-      if (phase === 'closed') {
-        throw new PlatformError('UNAVAILABLE', 'the metadata store is closed', { location: label })
-      }
-      // Concurrent calls share one attempt; a failed attempt may be retried by calling again.
-      opening ??= open().finally(() => {
-        opening = undefined
-      })
-      await opening
-      assertReady(undefined)
-    },
-
-    async transaction(fn, opts) {
-      assertReady(opts)
-      return db.transaction().execute(fn)
-    },
-
-    async ping(opts) {
-      assertReady(opts)
+    untypedDb,
+    now: () => clock.now(),
+    connect,
+    toOpenError,
+    async ping() {
       await sql`select 1`.execute(db)
     },
-
-    async schemaStatus(opts): Promise<SchemaStatus> {
-      assertReady(opts)
-      return {
-        applied: await appliedMigrations(untypedDb),
-        known: METADATA_MIGRATIONS.map((m) => m.name),
-      }
-    },
-
-    async checkIntegrity(opts): Promise<IntegrityReport> {
-      assertReady(opts)
+    async checkIntegrity(): Promise<IntegrityReport> {
       const problems: string[] = []
       const integrity = await sql<Record<string, unknown>>`pragma integrity_check`.execute(db)
       for (const row of integrity.rows) {
@@ -282,16 +224,5 @@ export function createSqliteMetadataStore(
       }
       return { ok: problems.length === 0, problems }
     },
-
-    describe: () => label,
-
-    async close() {
-      if (phase === 'closed') return
-      phase = 'closed'
-      if (opening !== undefined) await opening.catch(() => undefined)
-      await driver.close()
-      logger.debug({ location: label }, 'metadata store closed')
-    },
-  }
-  return Object.freeze(store)
+  })
 }
