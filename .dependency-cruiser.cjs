@@ -96,7 +96,7 @@ module.exports = {
       from: { path: '^src/adapters/([^/]+)/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/(core|ports)/', '^src/adapters/$1/'],
+        pathNot: ['^src/(core|ports)/', '^src/adapters/$1/', '^src/test-support/'],
       },
     },
     {

@@ -6,49 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { buildHttpApp } from '../../src/http/index.js'
 import type { Platform } from '../../src/platform/index.js'
+import { TRAVERSAL_PAYLOADS } from '../../src/test-support/index.js'
 import { createTestPlatform } from '../support/platform.js'
-
-// D2 of the security reference: payloads from MLflow's traversal history.
-const PAYLOADS = [
-  '../',
-  '..',
-  '..\\',
-  '%2e%2e%2f',
-  '%2e%2e/',
-  '%252e%252e%252f',
-  '..%c0%af',
-  '/etc/passwd',
-  '../../../../etc/passwd',
-  '..\\..\\..\\windows\\win.ini',
-  'C:\\x',
-  'C:/x',
-  '\\\\host\\share',
-  'file:///etc/passwd',
-  'x#/../..',
-  'x;/../..',
-  'x?/../..',
-  '%00',
-  'x\u0000y',
-  'x.',
-  'x ',
-  '.',
-  '~/.ssh/id_rsa',
-  'canary.txt',
-  '../canary.txt',
-  '../../canary.txt',
-  '%2e%2e%2fcanary.txt',
-  '..%2fcanary.txt',
-  '....//....//canary.txt',
-  '.%2e/.%2e/canary.txt',
-  '%c0%ae%c0%ae/canary.txt',
-  '0123456789abcdef0123456789abcdef/../../canary.txt',
-  'a'.repeat(300),
-  '🙂',
-  '${jndi:ldap://x}',
-  '<script>alert(1)</script>',
-  "' OR 1=1 --",
-  '"; DROP TABLE artifacts; --',
-]
 
 const CANARY = 'CANARY-d2-never-read'
 
@@ -112,7 +71,7 @@ describe('path traversal corpus over every path-taking route', () => {
       (p: string) => ({ method: 'GET' as const, url: `/api/v1/artifacts?pageToken=${p}` }),
     ]
     let requests = 0
-    for (const payload of PAYLOADS) {
+    for (const payload of TRAVERSAL_PAYLOADS) {
       for (const form of forms(payload)) {
         for (const route of routes) {
           const res = await app.inject({ ...route(form), headers: HOST })
@@ -142,12 +101,12 @@ describe('path traversal corpus over every path-taking route', () => {
         expect([400, 404]).toContain(ws.statusCode)
       }
     }
-    expect(requests).toBeGreaterThan(PAYLOADS.length * 5)
+    expect(requests).toBeGreaterThan(TRAVERSAL_PAYLOADS.length * 5)
   })
 
   it('stores hostile names as inert metadata: nothing is written outside the artifact root', async () => {
     const before = new Set(listAllFiles(dir))
-    for (const name of PAYLOADS.filter((p) => !p.includes('\u0000') && p.length <= 512)) {
+    for (const name of TRAVERSAL_PAYLOADS.filter((p) => !p.includes('\u0000') && p.length <= 512)) {
       const res = await app.inject({
         method: 'POST',
         url: `/api/v1/artifacts?name=${encodeURIComponent(name)}`,

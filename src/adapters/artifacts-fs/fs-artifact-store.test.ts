@@ -23,6 +23,7 @@ import { isPlatformError, toContentKey, type ContentKey } from '../../core/index
 import type { ArtifactStore } from '../../ports/index.js'
 import { describeArtifactStore } from '../../ports/testing/describe-artifact-store.js'
 import { createFsArtifactStore } from './fs-artifact-store.js'
+import { rejectionOf } from '../../test-support/index.js'
 
 describeArtifactStore('fs', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'plinth-fs-contract-'))
@@ -51,15 +52,6 @@ async function keys(store: ArtifactStore): Promise<string[]> {
   const out: string[] = []
   for await (const info of store.list()) out.push(info.key)
   return out
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected the promise to reject')
 }
 
 function blobPathIn(root: string, key: string): string {

@@ -20,6 +20,7 @@ import { PlatformError, toContentKey, type ContentKey } from '../../core/index.j
 import type { ArtifactStore } from '../../ports/index.js'
 import { resolveBlobPath } from './blob-path.js'
 import { createFsArtifactStore } from './fs-artifact-store.js'
+import { TRAVERSAL_PAYLOADS, rejectionOf } from '../../test-support/index.js'
 
 /** Fixed so CI is reproducible; change it locally to explore new inputs. */
 const SEED = 20_240_611
@@ -28,60 +29,6 @@ const STORE_RUNS = 2_000
 
 const CANARY = 'CANARY-outside-the-root-must-never-be-served'
 const KEY_SHAPE = /^[0-9a-f]{64}$/
-
-/** Every D2 payload from the security reference, plus combinations of them. */
-const D2_PAYLOADS: readonly string[] = [
-  '../',
-  '..\\',
-  '%2e%2e%2f',
-  '%252e%252e%252f',
-  '..%c0%af',
-  '/etc/passwd',
-  'C:\\x',
-  '\\\\host\\share',
-  'file:///etc/passwd',
-  'x#/../..',
-  'x;/../..',
-  'x?/../..',
-  '%00',
-  '\0',
-  'x.',
-  'x ',
-  '.',
-  '..',
-  ' ',
-  '../../../../etc/passwd',
-  '..\\..\\..\\..\\windows\\win.ini',
-  '%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd',
-  '%252e%252e%252f%252e%252e%252fetc%252fpasswd',
-  '..%c0%af..%c0%afetc%c0%afpasswd',
-  '..%2f..%2f..%2fetc%2fpasswd',
-  '%2e%2e/%2e%2e/etc/passwd',
-  '....//....//etc/passwd',
-  '..././..././etc/passwd',
-  '/',
-  '//etc/passwd',
-  'C:',
-  'C:/x',
-  'c:\\windows\\system32',
-  '\\\\?\\C:\\x',
-  '\\\\host\\share\\..\\..\\x',
-  'file://localhost/etc/passwd',
-  'FILE:///etc/passwd',
-  'http:///#/../../etc/passwd',
-  'mlflow-artifacts:/../../etc/passwd',
-  'x#../../etc/passwd',
-  'x;..%2f..%2fetc/passwd',
-  'x?../../etc/passwd',
-  'x%00/../../etc/passwd',
-  '../canary.txt',
-  '../../canary.txt',
-  'blobs/../../canary.txt',
-  '~/.ssh/id_rsa',
-  '$HOME/.ssh/id_rsa',
-  '\uff0e\uff0e\uff0f\uff0e\uff0e\uff0fetc\uff0fpasswd',
-  '\u2025/\u2025/etc/passwd',
-]
 
 const HEX = '0123456789abcdef'
 
@@ -118,7 +65,7 @@ const NEAR_MISS_KEYS: readonly string[] = [
 ]
 
 const TOKENS: readonly string[] = [
-  ...D2_PAYLOADS,
+  ...TRAVERSAL_PAYLOADS,
   '/',
   '\\',
   '.',
@@ -171,7 +118,7 @@ const anyKeyString = fc.oneof(
   { arbitrary: nearMiss, weight: 2 },
   { arbitrary: trailing, weight: 1 },
   { arbitrary: caseFlip, weight: 1 },
-  { arbitrary: fc.constantFrom(...D2_PAYLOADS, ...NEAR_MISS_KEYS), weight: 2 },
+  { arbitrary: fc.constantFrom(...TRAVERSAL_PAYLOADS, ...NEAR_MISS_KEYS), weight: 2 },
   { arbitrary: fc.string(), weight: 2 },
   // fast-check 4 dropped fullUnicodeString(); `unit: 'binary'` is its replacement (any code point).
   { arbitrary: fc.string({ unit: 'binary' }), weight: 2 },
@@ -182,15 +129,6 @@ const anyKeyString = fc.oneof(
 function expectInvalidArgument(err: unknown): void {
   expect(err).toBeInstanceOf(PlatformError)
   expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' })
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected the promise to reject')
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -237,7 +175,7 @@ describe('key → path containment (pure)', () => {
     },
   )
 
-  it.each(D2_PAYLOADS.map((p) => [JSON.stringify(p), p]))(
+  it.each(TRAVERSAL_PAYLOADS.map((p) => [JSON.stringify(p), p]))(
     'rejects D2 payload %s',
     (_label, payload) => {
       expectInvalidArgument(rejectionOfSync(() => resolveBlobPath(root, payload)))
@@ -364,7 +302,7 @@ describe('store operations never leave the root', () => {
     expect(await readFile(join(dir, 'etc', 'passwd'), 'utf8')).toBe(CANARY)
   })
 
-  it.each(D2_PAYLOADS.map((p) => [JSON.stringify(p), p]))(
+  it.each(TRAVERSAL_PAYLOADS.map((p) => [JSON.stringify(p), p]))(
     'store rejects D2 payload %s',
     async (_label, payload) => {
       const key = payload as ContentKey

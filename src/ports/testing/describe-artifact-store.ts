@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 
 import { isPlatformError, toContentKey, type ContentKey } from '../../core/index.js'
 import type { ArtifactStore, BlobInfo, ListOptions } from '../artifact-store.js'
+import { rejectionOf } from '../../test-support/index.js'
 
 /** What an artifact-store factory must provide to the contract suite. */
 export interface ArtifactStoreFixture {
@@ -66,16 +67,6 @@ async function listAll(store: ArtifactStore, opts?: ListOptions): Promise<BlobIn
 
 async function keysOf(store: ArtifactStore): Promise<string[]> {
   return (await listAll(store)).map((i) => i.key)
-}
-
-/** Resolves with what `p` rejected with, failing the test if it resolved. */
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected the promise to reject')
 }
 
 /** Asserts `err` is a `PlatformError` with this code. */

@@ -5,6 +5,7 @@ import { CancelledError, PlatformError } from '../../core/index.js'
 import { METADATA_MIGRATIONS, MIGRATION_TABLE } from '../metadata-migrations.js'
 import type { MetadataSchema, NewArtifactRow, NewWorkspaceRow } from '../metadata-schema.js'
 import type { MetadataStore } from '../metadata-store.js'
+import { rejectionOf } from '../../test-support/index.js'
 
 /** What a metadata-store factory must provide to the contract suite. */
 export interface MetadataStoreFixture {
@@ -71,16 +72,6 @@ function codeOf(err: unknown): string | undefined {
     return err.code
   }
   return undefined
-}
-
-/** Resolves to what `promise` rejected with; fails the test if it resolves. */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (err) {
-    return err
-  }
-  throw new Error('expected the promise to reject, but it resolved')
 }
 
 function sleep(ms: number): Promise<void> {
