@@ -161,3 +161,38 @@ export function toPlatformError(err: unknown): PlatformError {
   if (err instanceof PlatformError) return err
   return new PlatformError('INTERNAL', 'internal error', {}, { cause: err })
 }
+
+/** The shape of a schema-library issue (zod's, structurally), so core needs no zod import. */
+export interface SchemaIssueLike {
+  readonly path: readonly PropertyKey[]
+  readonly code: string
+  readonly message: string
+}
+
+/**
+ * Builds a `ValidationError` from schema issues, every issue kept, paths optionally prefixed
+ * (`['metadata', 'url']` for a config built from that field).
+ *
+ * @example
+ * ```ts
+ * const r = schema.safeParse(input)
+ * if (!r.success) throw validationErrorFromIssues('invalid config', r.error.issues)
+ * ```
+ */
+export function validationErrorFromIssues(
+  message: string,
+  issues: readonly SchemaIssueLike[],
+  prefix: readonly (string | number)[] = [],
+  options?: ErrorOptions,
+): ValidationError {
+  return new ValidationError(
+    message,
+    issues.map((i) => ({
+      path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+      code: i.code,
+      message: i.message,
+    })),
+    {},
+    options,
+  )
+}

@@ -18,8 +18,9 @@ export {
   ValidationError,
   isPlatformError,
   toPlatformError,
+  validationErrorFromIssues,
 } from './errors.js'
-export type { ErrorBody, ErrorCode, ValidationIssue } from './errors.js'
+export type { ErrorBody, ErrorCode, SchemaIssueLike, ValidationIssue } from './errors.js'
 export type { DomainEvent, DomainEventMap, DomainEventType } from './events.js'
 export {
   DEFAULT_WORKSPACE_ID,

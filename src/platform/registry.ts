@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url'
 
 import type { z } from 'zod'
 
-import { ValidationError, type Clock, type Logger } from '../core/index.js'
+import {
+  ValidationError,
+  validationErrorFromIssues,
+  type Clock,
+  type Logger,
+} from '../core/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
 import {
   createFsArtifactStore,
@@ -134,12 +139,5 @@ function parseAdapterConfig<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input)
   if (result.success) return result.data
-  throw new ValidationError(
-    `invalid ${field}`,
-    result.error.issues.map((i) => ({
-      path: [...field.split('.'), ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-      code: i.code,
-      message: i.message,
-    })),
-  )
+  throw validationErrorFromIssues(`invalid ${field}`, result.error.issues, field.split('.'))
 }

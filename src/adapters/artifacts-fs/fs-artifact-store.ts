@@ -18,6 +18,7 @@ import {
   NotFoundError,
   PlatformError,
   ValidationError,
+  validationErrorFromIssues,
   silentLogger,
   systemClock,
   throwIfAborted,
@@ -123,14 +124,7 @@ export function createFsArtifactStore(
 ): ArtifactStore {
   const parsed = fsArtifactConfigSchema.safeParse(config)
   if (!parsed.success) {
-    throw new ValidationError(
-      'invalid fs artifact store configuration',
-      parsed.error.issues.map((i) => ({
-        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        code: i.code,
-        message: i.message,
-      })),
-    )
+    throw validationErrorFromIssues('invalid fs artifact store configuration', parsed.error.issues)
   }
   const { verifyOnRead, staleTempAfterMs } = parsed.data
   const root = resolve(parsed.data.root)

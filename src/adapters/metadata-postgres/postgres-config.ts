@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import { ValidationError } from '../../core/index.js'
+import { validationErrorFromIssues } from '../../core/index.js'
 
 /** Lowercase, unquoted-safe PostgreSQL identifier of at most 63 bytes. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -73,14 +73,10 @@ export type PostgresMetadataConfig = z.infer<typeof postgresMetadataConfigSchema
 export function parsePostgresMetadataConfig(input: unknown): PostgresMetadataConfig {
   const result = postgresMetadataConfigSchema.safeParse(input)
   if (result.success) return result.data
-  throw new ValidationError(
+  throw validationErrorFromIssues(
     'invalid PostgreSQL metadata store config',
-    result.error.issues.map((issue) => ({
-      path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-      code: issue.code,
-      message: issue.message,
-    })),
-    {},
+    result.error.issues,
+    [],
     { cause: result.error },
   )
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import { ValidationError } from '../../core/index.js'
+import { validationErrorFromIssues } from '../../core/index.js'
 
 /**
  * Configuration of the SQLite metadata store (the `sqlite` member of the metadata config union).
@@ -44,14 +44,7 @@ export type SqliteMetadataConfig = z.infer<typeof sqliteMetadataConfigSchema>
 export function parseSqliteMetadataConfig(input: unknown): SqliteMetadataConfig {
   const result = sqliteMetadataConfigSchema.safeParse(input)
   if (result.success) return result.data
-  throw new ValidationError(
-    'invalid SQLite metadata store config',
-    result.error.issues.map((issue) => ({
-      path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-      code: issue.code,
-      message: issue.message,
-    })),
-    {},
-    { cause: result.error },
-  )
+  throw validationErrorFromIssues('invalid SQLite metadata store config', result.error.issues, [], {
+    cause: result.error,
+  })
 }
