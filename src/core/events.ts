@@ -17,6 +17,16 @@ export interface DomainEventMap {
   'workspace.created': { readonly name: string }
   'artifact.created': { readonly artifactId: string; readonly key: string; readonly size: number }
   'artifact.deleted': { readonly artifactId: string; readonly key: string }
+  'dataset.created': { readonly datasetId: string; readonly name: string }
+  'dataset.version.created': {
+    readonly datasetId: string
+    readonly name: string
+    readonly versionId: string
+    readonly version: number
+    readonly digest: string
+    readonly rowCount: number
+    readonly parentVersionId: string | null
+  }
 }
 
 /** A known event type. */

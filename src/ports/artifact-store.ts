@@ -54,6 +54,12 @@ export interface ArtifactStore {
   put(source: Readable | AsyncIterable<Uint8Array>, opts?: PutOptions): Promise<BlobInfo>
   get(key: ContentKey, opts?: OpOptions): Promise<Readable>
   stat(key: ContentKey, opts?: OpOptions): Promise<BlobInfo | undefined>
+  /**
+   * Optional capability of stores on the local filesystem: the path of a blob, so an engine
+   * such as DuckDB can read it in place. Derived from the key alone; `undefined` when absent.
+   * Callers must only read the file, never write, rename or delete it.
+   */
+  localPath?(key: ContentKey, opts?: OpOptions): Promise<string | undefined>
   list(opts?: ListOptions): AsyncIterable<BlobInfo>
   delete(key: ContentKey, opts?: OpOptions): Promise<boolean>
   /** Answers quickly or throws `UNAVAILABLE`. */

@@ -115,8 +115,80 @@ const foundation: MetadataMigration = {
   },
 }
 
+const datasets: MetadataMigration = {
+  name: '0002_datasets',
+  async up(db) {
+    await db.schema
+      .createTable('datasets')
+      .addColumn('workspace_id', 'text', (c) =>
+        c.notNull().references('workspaces.id').onDelete('restrict'),
+      )
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('datasets_pk', ['workspace_id', 'id'])
+      .addUniqueConstraint('datasets_name_unique', ['workspace_id', 'name'])
+      .execute()
+    await db.schema
+      .createTable('dataset_versions')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('dataset_id', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('content_key', 'text', (c) => c.notNull())
+      .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+      .addColumn('row_count', 'bigint', (c) => c.notNull())
+      .addColumn('column_count', 'integer', (c) => c.notNull())
+      .addColumn('schema_json', 'text', (c) => c.notNull())
+      .addColumn('profile_json', 'text')
+      .addColumn('source_uri', 'text', (c) => c.notNull())
+      .addColumn('source_format', 'text', (c) => c.notNull())
+      .addColumn('parent_version_id', 'text')
+      .addColumn('lineage_json', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('dataset_versions_pk', ['workspace_id', 'id'])
+      .addUniqueConstraint('dataset_versions_number_unique', ['workspace_id', 'dataset_id', 'version'])
+      .addUniqueConstraint('dataset_versions_digest_unique', ['workspace_id', 'dataset_id', 'digest'])
+      .addForeignKeyConstraint(
+        'dataset_versions_dataset_fk',
+        ['workspace_id', 'dataset_id'],
+        'datasets',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('restrict'),
+      )
+      .execute()
+    await db.schema
+      .createTable('dataset_schemas')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('dataset_id', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer', (c) => c.notNull())
+      .addColumn('schema_json', 'text', (c) => c.notNull())
+      .addColumn('inferred_from_version_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('dataset_schemas_pk', ['workspace_id', 'dataset_id', 'revision'])
+      .addForeignKeyConstraint(
+        'dataset_schemas_dataset_fk',
+        ['workspace_id', 'dataset_id'],
+        'datasets',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('restrict'),
+      )
+      .execute()
+  },
+}
+
 /** Every migration this build knows, in order. */
-export const METADATA_MIGRATIONS: readonly MetadataMigration[] = Object.freeze([foundation])
+export const METADATA_MIGRATIONS: readonly MetadataMigration[] = Object.freeze([
+  foundation,
+  datasets,
+])
 
 /**
  * Brings the schema to the latest version this build knows; safe to call on every start.

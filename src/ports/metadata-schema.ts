@@ -46,11 +46,64 @@ export interface ArtifactTable {
   created_by: string
 }
 
+export interface DatasetTable {
+  workspace_id: string
+  id: string
+  /** Unique in its workspace; a slug-like name chosen by the user. */
+  name: string
+  description: string
+  created_at: Millis
+  created_by: string
+  updated_at: Millis
+  updated_by: string
+}
+
+/** An immutable version of a dataset: a Parquet blob plus what was learned at ingest. */
+export interface DatasetVersionTable {
+  workspace_id: string
+  id: string
+  dataset_id: string
+  /** 1, 2, 3… per dataset. */
+  version: number
+  /** `sha256:<content_key>`; the same content is the same version. */
+  digest: string
+  content_key: string
+  size_bytes: ColumnType<number, number, never>
+  row_count: ColumnType<number, number, never>
+  column_count: number
+  /** JSON: the column names and types. */
+  schema_json: string
+  /** JSON: the profile computed at ingest (null while none was computed). */
+  profile_json: string | null
+  source_uri: string
+  /** csv, tsv, json, ndjson, parquet, postgres, sqlite, split… */
+  source_format: string
+  parent_version_id: string | null
+  /** JSON: how this version was derived (split spec, skipped rows…). */
+  lineage_json: string
+  created_at: Millis
+  created_by: string
+}
+
+/** Saved (user-editable) validation schemas; the highest revision is current. */
+export interface DatasetSchemaTable {
+  workspace_id: string
+  dataset_id: string
+  revision: number
+  schema_json: string
+  inferred_from_version_id: string | null
+  created_at: Millis
+  created_by: string
+}
+
 /** Every table, by name. Domains add theirs in later migrations and extend this interface. */
 export interface MetadataSchema {
   workspaces: WorkspaceTable
   actors: ActorTable
   artifacts: ArtifactTable
+  datasets: DatasetTable
+  dataset_versions: DatasetVersionTable
+  dataset_schemas: DatasetSchemaTable
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>
@@ -59,3 +112,7 @@ export type WorkspaceUpdate = Updateable<WorkspaceTable>
 export type ActorRow = Selectable<ActorTable>
 export type ArtifactRow = Selectable<ArtifactTable>
 export type NewArtifactRow = Insertable<ArtifactTable>
+export type DatasetRow = Selectable<DatasetTable>
+export type DatasetVersionRow = Selectable<DatasetVersionTable>
+export type NewDatasetVersionRow = Insertable<DatasetVersionTable>
+export type DatasetSchemaRow = Selectable<DatasetSchemaTable>

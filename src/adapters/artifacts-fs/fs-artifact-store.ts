@@ -325,6 +325,12 @@ export function createFsArtifactStore(
     }
   }
 
+  async function localPath(key: ContentKey, opts: OpOptions = {}): Promise<string | undefined> {
+    // Same checks as `stat` (regular file, no symlinked fan-out); the path comes from the key only.
+    const info = await stat(key, opts)
+    return info === undefined ? undefined : resolveBlobPath(root, info.key)
+  }
+
   async function* list(opts: ListOptions = {}): AsyncGenerator<BlobInfo> {
     ensureOpen()
     const after = opts.after === undefined ? undefined : toContentKey(opts.after, 'after')
@@ -411,6 +417,7 @@ export function createFsArtifactStore(
     put,
     get,
     stat,
+    localPath,
     list,
     delete: remove,
     ping,
