@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs'
+import path from 'node:path'
 
 import { systemClock, type Clock, type Logger } from '../core/index.js'
 import { ArtifactService } from '../artifacts/index.js'
+import { DatasetService } from '../datasets/index.js'
 import type { CheckResult, ReadinessReport } from '../http/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
 import { WorkspaceService } from '../workspaces/index.js'
@@ -28,6 +30,7 @@ export interface Platform {
   readonly services: {
     readonly workspaces: WorkspaceService
     readonly artifacts: ArtifactService
+    readonly datasets: DatasetService
   }
   /** Pings every store (each bounded by a timeout) for `/readyz` and `plinth doctor`. */
   readiness(): Promise<ReadinessReport>
@@ -120,6 +123,15 @@ export async function createPlatform(
     clock,
     workspaces,
   })
+  const datasets = new DatasetService({
+    metadata,
+    blobs: artifacts,
+    events,
+    clock,
+    workspaces,
+    logger,
+    workDir: path.join(config.dataDir, 'work'),
+  })
   let closing: Promise<void> | undefined
 
   return {
@@ -130,7 +142,7 @@ export async function createPlatform(
     metadata,
     artifacts,
     events,
-    services: { workspaces, artifacts: artifactService },
+    services: { workspaces, artifacts: artifactService, datasets },
     async readiness() {
       const [m, a] = await Promise.all([
         timed(() => metadata.ping(), metadata.describe(), checkTimeoutMs, clock),

@@ -1,0 +1,23 @@
+/**
+ * @module datasets
+ * Tabular data in: ingest CSV/TSV, JSON/NDJSON, Parquet files and PostgreSQL or SQLite tables
+ * into immutable, content-addressed Parquet versions, profiled at ingest. DuckDB is the engine,
+ * sandboxed per operation.
+ */
+export type {
+  Dataset,
+  DatasetProfile,
+  DatasetVersion,
+  ExportFormat,
+  IngestInput,
+  IngestResult,
+  RowsPreview,
+  StoredColumn,
+} from './entities.js'
+export { PROFILE_QUANTILES } from './engine/profile.js'
+export type { Association, ColumnProfile, SemanticType } from './engine/profile.js'
+export { FILE_FORMATS, parseSource } from './engine/sources.js'
+export type { FileFormat, SourceSpec } from './engine/sources.js'
+export { DatasetService, parseVersionRef } from './service.js'
+export type { VersionSelector } from './service.js'
+export type { DatasetServiceDeps } from './service.js'

@@ -1,0 +1,484 @@
+import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+
+import {
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+  newEventId,
+  toContentKey,
+  type Clock,
+  type ContentKey,
+  type DomainEventMap,
+  type Logger,
+  type RequestContext,
+  type WorkspaceId,
+} from '../core/index.js'
+import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
+import type { WorkspaceService } from '../workspaces/index.js'
+import {
+  openDuckSession,
+  quoteIdent,
+  quoteLiteral,
+  valueText,
+  type DuckSession,
+} from './engine/duckdb-session.js'
+import { profileTable, type DatasetProfile } from './engine/profile.js'
+import { describeSource, loadSource, type SourceSpec } from './engine/sources.js'
+import type {
+  Dataset,
+  DatasetVersion,
+  ExportFormat,
+  IngestInput,
+  IngestResult,
+  RowsPreview,
+  StoredColumn,
+} from './entities.js'
+import {
+  findDatasetByName,
+  findVersionRow,
+  insertVersionRow,
+  listDatasetRows,
+  listVersionRows,
+  nextVersionNumber,
+  readProfile,
+  toDataset,
+  toVersion,
+} from './repo.js'
+
+/** Collaborators of the dataset service. */
+export interface DatasetServiceDeps {
+  readonly metadata: MetadataStore
+  readonly blobs: ArtifactStore
+  readonly events: EventBus
+  readonly clock: Clock
+  readonly workspaces: WorkspaceService
+  /** A private directory for DuckDB's temporary files (created if missing). */
+  readonly workDir: string
+  readonly logger?: Logger
+  /** DuckDB memory limit per operation. @default '2GB' */
+  readonly memoryLimit?: string
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+
+function newId(): string {
+  return randomUUID().replaceAll('-', '')
+}
+
+function checkName(name: string): string {
+  const n = name.normalize('NFC')
+  if (!NAME.test(n)) {
+    throw new ValidationError('invalid dataset name', [
+      {
+        path: ['name'],
+        code: 'invalid_format',
+        message: 'use 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      },
+    ])
+  }
+  return n
+}
+
+/** How a version is named: the latest, a number, or its id. */
+export type VersionSelector =
+  { readonly latest: true } | { readonly version: number } | { readonly id: string }
+
+/** Parses `name`, `name@3`, `name@latest` or `name@<version id>`. */
+export function parseVersionRef(ref: string): { name: string; by: VersionSelector } {
+  const at = ref.lastIndexOf('@')
+  if (at === -1) return { name: ref, by: { latest: true } }
+  const name = ref.slice(0, at)
+  const v = ref.slice(at + 1)
+  if (v === 'latest') return { name, by: { latest: true } }
+  if (/^\d{1,9}$/.test(v)) return { name, by: { version: Number(v) } }
+  if (/^[0-9a-f]{32}$/.test(v)) return { name, by: { id: v } }
+  throw new ValidationError('invalid version reference', [
+    {
+      path: ['ref'],
+      code: 'invalid_format',
+      message: 'expected name, name@N, name@latest or name@<version id>',
+    },
+  ])
+}
+
+/** JSON-safe cell value for previews: bigints as numbers when exact, dates as ISO strings. */
+function jsonCell(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
+  if (v instanceof Date) return v.toISOString()
+  if (v !== null && typeof v === 'object') return valueText(v)
+  return v
+}
+
+/**
+ * Datasets: ingest any tabular source into immutable, versioned Parquet, with a profile.
+ *
+ * DuckDB does the reading, writing and statistics, out of core and sandboxed per operation: it
+ * can reach only the source file and a private temporary directory.
+ */
+export class DatasetService {
+  constructor(private readonly deps: DatasetServiceDeps) {}
+
+  private async withSession<T>(
+    readFiles: readonly string[],
+    fn: (s: DuckSession, dir: string) => Promise<T>,
+  ): Promise<T> {
+    await mkdir(this.deps.workDir, { recursive: true, mode: 0o700 })
+    const dir = await mkdtemp(path.join(this.deps.workDir, 'op-'))
+    const blobsDirs = readFiles.map((f) => path.dirname(f))
+    let session: DuckSession | undefined
+    try {
+      session = await openDuckSession({
+        readFiles,
+        directories: [dir, ...new Set(blobsDirs)],
+        spillDir: path.join(dir, 'spill'),
+        ...(this.deps.memoryLimit === undefined ? {} : { memoryLimit: this.deps.memoryLimit }),
+      })
+      return await fn(session, dir)
+    } finally {
+      session?.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** The stored Parquet of a version as a local file DuckDB can read (a temp copy if needed). */
+  private async parquetPathOf(key: ContentKey): Promise<string> {
+    if (this.deps.blobs.localPath === undefined) {
+      throw new PlatformError(
+        'NOT_IMPLEMENTED',
+        `reading datasets needs an artifact store on the local filesystem (got ${this.deps.blobs.describe()})`,
+      )
+    }
+    const local = await this.deps.blobs.localPath(key)
+    if (local === undefined) {
+      throw new PlatformError('INTERNAL', 'the content of a dataset version is missing', { key })
+    }
+    return local
+  }
+
+  /**
+   * Reads `source`, stores it as a new version of dataset `input.name` (created on first use)
+   * and profiles it. Identical content returns the existing version (`created: false`). Nothing
+   * is recorded unless everything succeeded.
+   */
+  async ingestDataset(
+    ctx: RequestContext,
+    source: SourceSpec,
+    input: IngestInput,
+  ): Promise<IngestResult> {
+    const name = checkName(input.name)
+    const ws = await this.deps.workspaces.requireContextWorkspace(ctx)
+    const readFiles = source.kind === 'file' ? [source.path] : []
+    return this.withSession(readFiles, async (session, dir) => {
+      const loaded = await loadSource(session, source, {
+        ...(input.skipBadRows === undefined ? {} : { skipBadRows: input.skipBadRows }),
+        ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
+      })
+      return this.storeTable(ctx, ws, session, dir, {
+        name,
+        description: input.description ?? '',
+        sourceUri: describeSource(source),
+        sourceFormat: source.kind === 'file' ? source.format : source.kind,
+        parentVersionId: null,
+        lineage: loaded.rejectedCount > 0 ? { skippedRows: loaded.rejectedCount } : {},
+        ...(input.target === undefined ? {} : { target: input.target }),
+        skippedRows: loaded.rejectedCount,
+      })
+    })
+  }
+
+  /** Writes the session's `src` table as Parquet, stores it, profiles it, records the version. */
+  private async storeTable(
+    ctx: RequestContext,
+    ws: WorkspaceId,
+    session: DuckSession,
+    dir: string,
+    meta: {
+      name: string
+      description: string
+      sourceUri: string
+      sourceFormat: string
+      parentVersionId: string | null
+      lineage: Record<string, unknown>
+      target?: string
+      skippedRows: number
+    },
+  ): Promise<IngestResult> {
+    if (meta.target !== undefined) {
+      const cols = await session.rows(`SELECT column_name FROM (DESCRIBE src)`)
+      if (!cols.some((c) => c['column_name'] === meta.target)) {
+        throw new ValidationError(`target column '${meta.target}' is not in the data`, [
+          { path: ['target'], code: 'not_found', message: 'no such column' },
+        ])
+      }
+    }
+    const file = path.join(dir, 'data.parquet')
+    await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`)
+    const blob = await this.deps.blobs.put(createReadStream(file))
+    const digest = blob.digest
+    const db = this.deps.metadata.db
+
+    let dataset = await findDatasetByName(db, ws, meta.name)
+    if (dataset !== undefined) {
+      const existing = await findVersionRow(db, ws, dataset, { digest })
+      if (existing !== undefined) {
+        return {
+          dataset,
+          version: toVersion(existing, dataset.name),
+          created: false,
+          skippedRows: meta.skippedRows,
+        }
+      }
+    }
+    const described = await session.rows('DESCRIBE src')
+    const columns: StoredColumn[] = described.map((r) => ({
+      name: String(r['column_name']),
+      type: String(r['column_type']),
+    }))
+    const profile = await profileTable(
+      session,
+      'src',
+      meta.target === undefined ? {} : { target: meta.target },
+    )
+    const now = this.deps.clock.now()
+    const versionId = newId()
+    const outcome = { createdDataset: false }
+
+    // The version number is max + 1; a concurrent ingest of the same dataset may take it first,
+    // and then the unique constraint sends us round again.
+    let versionNumber = 0
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deps.metadata.transaction(async (trx) => {
+          let ds = await findDatasetByName(trx, ws, meta.name)
+          if (ds === undefined) {
+            const id = newId()
+            await trx
+              .insertInto('datasets')
+              .values({
+                workspace_id: ws,
+                id,
+                name: meta.name,
+                description: meta.description,
+                created_at: now,
+                created_by: ctx.actor,
+                updated_at: now,
+                updated_by: ctx.actor,
+              })
+              .execute()
+            ds = toDataset({
+              workspace_id: ws,
+              id,
+              name: meta.name,
+              description: meta.description,
+              created_at: now,
+              created_by: ctx.actor,
+              updated_at: now,
+              updated_by: ctx.actor,
+            })
+            outcome.createdDataset = true
+          }
+          dataset = ds
+          versionNumber = await nextVersionNumber(trx, ws, ds.id)
+          await insertVersionRow(trx, {
+            workspace_id: ws,
+            id: versionId,
+            dataset_id: ds.id,
+            version: versionNumber,
+            digest,
+            content_key: blob.key,
+            size_bytes: blob.size,
+            row_count: profile.rowCount,
+            column_count: columns.length,
+            schema_json: JSON.stringify(columns),
+            profile_json: JSON.stringify(profile),
+            source_uri: meta.sourceUri,
+            source_format: meta.sourceFormat,
+            parent_version_id: meta.parentVersionId,
+            lineage_json: JSON.stringify(meta.lineage),
+            created_at: now,
+            created_by: ctx.actor,
+          })
+          await trx
+            .updateTable('datasets')
+            .set({ updated_at: now, updated_by: ctx.actor })
+            .where('workspace_id', '=', ws)
+            .where('id', '=', ds.id)
+            .execute()
+        })
+        break
+      } catch (err) {
+        if (attempt >= 4) throw err
+        // Another writer committed the same content meanwhile: that version is ours too.
+        const ds = await findDatasetByName(db, ws, meta.name)
+        const same = ds === undefined ? undefined : await findVersionRow(db, ws, ds, { digest })
+        if (ds !== undefined && same !== undefined) {
+          return {
+            dataset: ds,
+            version: toVersion(same, ds.name),
+            created: false,
+            skippedRows: meta.skippedRows,
+          }
+        }
+      }
+    }
+    const ds = await this.getDataset(ctx, meta.name)
+    const version = await this.getVersion(ctx, `${meta.name}@${String(versionNumber)}`)
+    if (outcome.createdDataset) {
+      await this.publish(ctx, 'dataset.created', { datasetId: ds.id, name: ds.name })
+    }
+    await this.publish(ctx, 'dataset.version.created', {
+      datasetId: ds.id,
+      name: ds.name,
+      versionId: version.id,
+      version: version.version,
+      digest,
+      rowCount: version.rowCount,
+      parentVersionId: meta.parentVersionId,
+    })
+    return { dataset: ds, version, created: true, skippedRows: meta.skippedRows }
+  }
+
+  private async publish<T extends 'dataset.created' | 'dataset.version.created'>(
+    ctx: RequestContext,
+    type: T,
+    payload: DomainEventMap[T],
+  ): Promise<void> {
+    await this.deps.events.publish({
+      id: newEventId(),
+      type,
+      workspace: ctx.workspace,
+      actor: ctx.actor,
+      occurredAt: this.deps.clock.now(),
+      payload,
+    })
+  }
+
+  /** Every dataset of the workspace with its version count and latest version number. */
+  async listDatasets(
+    ctx: RequestContext,
+  ): Promise<(Dataset & { versions: number; latest: number | null })[]> {
+    return listDatasetRows(this.deps.metadata.db, ctx.workspace)
+  }
+
+  /** The dataset; `NOT_FOUND` if absent from the context's workspace. */
+  async getDataset(ctx: RequestContext, name: string): Promise<Dataset> {
+    const ds = await findDatasetByName(this.deps.metadata.db, ctx.workspace, name)
+    if (ds === undefined) throw new NotFoundError(`dataset '${name}' not found`, { name })
+    return ds
+  }
+
+  /** Versions, newest first. */
+  async listVersions(ctx: RequestContext, name: string): Promise<DatasetVersion[]> {
+    return listVersionRows(this.deps.metadata.db, ctx.workspace, await this.getDataset(ctx, name))
+  }
+
+  /** Resolves `name`, `name@N`, `name@latest` or `name@<id>`; `NOT_FOUND` if absent. */
+  async getVersion(ctx: RequestContext, ref: string): Promise<DatasetVersion> {
+    const parsed = parseVersionRef(ref)
+    const ds = await this.getDataset(ctx, parsed.name)
+    const row = await findVersionRow(this.deps.metadata.db, ctx.workspace, ds, parsed.by)
+    if (row === undefined) throw new NotFoundError(`dataset version '${ref}' not found`, { ref })
+    return toVersion(row, ds.name)
+  }
+
+  /** The profile computed at ingest. */
+  async getProfile(ctx: RequestContext, ref: string): Promise<DatasetProfile> {
+    const v = await this.getVersion(ctx, ref)
+    const profile = await readProfile(this.deps.metadata.db, ctx.workspace, v.id)
+    if (profile === undefined) throw new NotFoundError(`no profile for '${ref}'`, { ref })
+    return profile
+  }
+
+  private async contentKeyOf(ctx: RequestContext, v: DatasetVersion): Promise<ContentKey> {
+    const row = await this.deps.metadata.db
+      .selectFrom('dataset_versions')
+      .select('content_key')
+      .where('workspace_id', '=', ctx.workspace)
+      .where('id', '=', v.id)
+      .executeTakeFirstOrThrow()
+    return toContentKey(row.content_key)
+  }
+
+  /** Runs `fn` with a sandboxed session where the version is the view `data`. */
+  async withVersion<T>(
+    ctx: RequestContext,
+    ref: string,
+    fn: (s: DuckSession, v: DatasetVersion, dir: string) => Promise<T>,
+  ): Promise<T> {
+    const v = await this.getVersion(ctx, ref)
+    const key = await this.contentKeyOf(ctx, v)
+    const file = await this.parquetPathOf(key)
+    return this.withSession([file], async (session, dir) => {
+      await session.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${quoteLiteral(file)})`)
+      return fn(session, v, dir)
+    })
+  }
+
+  /** The first `limit` rows (1–1000), JSON-safe. */
+  async headVersion(ctx: RequestContext, ref: string, limit = 10): Promise<RowsPreview> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) {
+      throw new ValidationError('invalid limit', [
+        { path: ['limit'], code: 'too_big', message: 'must be 1–1000' },
+      ])
+    }
+    return this.withVersion(ctx, ref, async (session, v) => {
+      const rows = await session.rows(`SELECT * FROM data LIMIT ${String(limit)}`)
+      return {
+        columns: v.columns,
+        rows: rows.map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, x]) => [k, jsonCell(x)])),
+        ),
+      }
+    })
+  }
+
+  /**
+   * The version's content: Parquet as stored, or converted to CSV / NDJSON. CSV cells that a
+   * spreadsheet would run as a formula (`= + - @`, tab, CR) get a leading `'` (MLflow #7169).
+   */
+  async exportVersion(
+    ctx: RequestContext,
+    ref: string,
+    format: ExportFormat,
+  ): Promise<{ version: DatasetVersion; body: Readable; mediaType: string }> {
+    const v = await this.getVersion(ctx, ref)
+    const key = await this.contentKeyOf(ctx, v)
+    if (format === 'parquet') {
+      return {
+        version: v,
+        body: await this.deps.blobs.get(key),
+        mediaType: 'application/vnd.apache.parquet',
+      }
+    }
+    const exportsDir = path.join(this.deps.workDir, 'exports')
+    await mkdir(exportsDir, { recursive: true, mode: 0o700 })
+    const kept = path.join(exportsDir, `${newId()}.${format}`)
+    await this.withVersion(ctx, ref, async (session, _v, dir) => {
+      const out = path.join(dir, `export.${format}`)
+      const cols = v.columns.map((c) =>
+        c.type === 'VARCHAR' && format === 'csv'
+          ? `CASE WHEN regexp_matches(${quoteIdent(c.name)}, '^[=+\\-@\\t\\r]') THEN '''' || ${quoteIdent(c.name)} ELSE ${quoteIdent(c.name)} END AS ${quoteIdent(c.name)}`
+          : quoteIdent(c.name),
+      )
+      const opts = format === 'csv' ? '(FORMAT csv, HEADER true)' : '(FORMAT json)'
+      await session.run(
+        `COPY (SELECT ${cols.join(', ')} FROM data) TO ${quoteLiteral(out)} ${opts}`,
+      )
+      // Moved out before the operation's directory is removed; deleted once streamed.
+      await rename(out, kept)
+    })
+    const body = createReadStream(kept)
+    body.once('close', () => {
+      void rm(kept, { force: true })
+    })
+    return {
+      version: v,
+      body,
+      mediaType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+    }
+  }
+}
