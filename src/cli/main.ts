@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 
 import { toPlatformError, type PlatformError } from '../core/index.js'
 import { registerArtifactsCommand } from './commands/artifacts.js'
+import { registerDatasetsCommand } from './commands/datasets.js'
 import { registerDoctorCommand } from './commands/doctor.js'
 import { registerServerCommand, registerStartCommand } from './commands/server.js'
 import { registerVersionCommand } from './commands/version.js'
@@ -29,6 +30,7 @@ export function createProgram(runtime: CliRuntime): Command {
   registerDoctorCommand(program, runtime)
   registerVersionCommand(program, runtime)
   registerWorkspacesCommand(program, runtime)
+  registerDatasetsCommand(program, runtime)
   registerArtifactsCommand(program, runtime)
   // Every subcommand reports usage errors through the same path (exit code 2).
   const propagate = (cmd: Command): void => {
@@ -63,6 +65,13 @@ function reportError(runtime: CliRuntime, err: PlatformError, json: boolean): vo
   runtime.stderr.write(`${lines.join('\n')}\n`)
 }
 
+function isBrokenPipe(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === 'EPIPE') return true
+  }
+  return false
+}
+
 /**
  * Runs the CLI and returns the process exit code (it never calls `process.exit`).
  *
@@ -83,6 +92,8 @@ export async function runCli(argv: readonly string[], runtime: CliRuntime): Prom
       // Help and --version "errors" are successes; anything else is a usage error.
       return err.exitCode === 0 ? 0 : EXIT_CODE_BY_ERROR.INVALID_ARGUMENT
     }
+    // The reader went away (`plinth datasets export x | head`): not an error, just stop.
+    if (isBrokenPipe(err)) return 0
     const e = toPlatformError(err)
     reportError(runtime, e, json)
     return EXIT_CODE_BY_ERROR[e.code]

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream'
 
 import type { ArtifactService } from '../artifacts/index.js'
+import type { DatasetService } from '../datasets/index.js'
 import type { ReadinessReport, RunningServer } from '../http/index.js'
 import type { PlinthConfig } from '../platform/index.js'
 import type { ArtifactStore, MetadataStore } from '../ports/index.js'
@@ -12,7 +13,11 @@ export interface CliPlatform {
   readonly version: string
   readonly metadata: MetadataStore
   readonly artifacts: ArtifactStore
-  readonly services: { readonly workspaces: WorkspaceService; readonly artifacts: ArtifactService }
+  readonly services: {
+    readonly workspaces: WorkspaceService
+    readonly artifacts: ArtifactService
+    readonly datasets: DatasetService
+  }
   readiness(): Promise<ReadinessReport>
   /** Starts the HTTP API over this platform; `port` 0 picks a free port. */
   serve(overrides: { readonly host?: string; readonly port?: number }): Promise<RunningServer>
