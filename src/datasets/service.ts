@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 import {
   NotFoundError,
@@ -27,7 +28,7 @@ import {
   type DuckSession,
 } from './engine/duckdb-session.js'
 import { profileTable, type DatasetProfile } from './engine/profile.js'
-import { describeSource, loadSource, type SourceSpec } from './engine/sources.js'
+import { describeSource, loadSource, type FileFormat, type SourceSpec } from './engine/sources.js'
 import type {
   Dataset,
   DatasetVersion,
@@ -169,6 +170,15 @@ export class DatasetService {
     source: SourceSpec,
     input: IngestInput,
   ): Promise<IngestResult> {
+    return this.ingestFrom(ctx, source, input, describeSource(source))
+  }
+
+  private async ingestFrom(
+    ctx: RequestContext,
+    source: SourceSpec,
+    input: IngestInput,
+    sourceUri: string,
+  ): Promise<IngestResult> {
     const name = checkName(input.name)
     const ws = await this.deps.workspaces.requireContextWorkspace(ctx)
     const readFiles = source.kind === 'file' ? [source.path] : []
@@ -180,7 +190,7 @@ export class DatasetService {
       return this.storeTable(ctx, ws, session, dir, {
         name,
         description: input.description ?? '',
-        sourceUri: describeSource(source),
+        sourceUri,
         sourceFormat: source.kind === 'file' ? source.format : source.kind,
         parentVersionId: null,
         lineage: loaded.rejectedCount > 0 ? { skippedRows: loaded.rejectedCount } : {},
@@ -188,6 +198,46 @@ export class DatasetService {
         skippedRows: loaded.rejectedCount,
       })
     })
+  }
+
+  /**
+   * Ingests uploaded bytes (HTTP): they are streamed to a private temporary file, never to a
+   * location the caller names, then read like a file of `format`.
+   */
+  async ingestUpload(
+    ctx: RequestContext,
+    body: Readable,
+    format: FileFormat,
+    input: IngestInput & { readonly maxBytes: number; readonly fileName?: string },
+  ): Promise<IngestResult> {
+    await mkdir(this.deps.workDir, { recursive: true, mode: 0o700 })
+    const dir = await mkdtemp(path.join(this.deps.workDir, 'upload-'))
+    const file = path.join(dir, `upload.${format}`)
+    try {
+      let seen = 0
+      const limit = input.maxBytes
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            seen += chunk.length
+            if (seen > limit) {
+              throw new ValidationError(
+                'upload too large',
+                [{ path: ['body'], code: 'too_big', message: `at most ${String(limit)} bytes` }],
+                { maxBytes: limit },
+              )
+            }
+            yield chunk
+          }
+        },
+        createWriteStream(file, { flags: 'wx', mode: 0o600 }),
+      )
+      const spec: SourceSpec = { kind: 'file', path: file, format }
+      return await this.ingestFrom(ctx, spec, input, `upload:${input.fileName ?? `data.${format}`}`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   }
 
   /** Writes the session's `src` table as Parquet, stores it, profiles it, records the version. */

@@ -23,10 +23,12 @@ import {
   type ValidationIssue,
 } from '../core/index.js'
 import type { ArtifactService } from '../artifacts/index.js'
+import type { DatasetService } from '../datasets/index.js'
 import type { WorkspaceService } from '../workspaces/index.js'
 import { codeOfHttpStatus, httpStatusOf } from './error-map.js'
 import { createHttpMetrics, type HttpMetrics } from './metrics.js'
 import { registerArtifactRoutes } from './routes/artifacts.js'
+import { registerDatasetRoutes } from './routes/datasets.js'
 import { registerSystemRoutes, type ReadinessReport } from './routes/system.js'
 import { registerWorkspaceRoutes } from './routes/workspaces.js'
 import { registerSecurity } from './security.js'
@@ -36,6 +38,7 @@ export interface HttpDeps {
   readonly services: {
     readonly workspaces: WorkspaceService
     readonly artifacts: ArtifactService
+    readonly datasets: DatasetService
   }
   /** Checks every store; drives `/readyz`. */
   readonly readiness: () => Promise<ReadinessReport>
@@ -201,6 +204,9 @@ export async function buildHttpApp(deps: HttpDeps, options: HttpOptions): Promis
     async (api) => {
       registerWorkspaceRoutes(api, deps.services.workspaces)
       registerArtifactRoutes(api, deps.services.artifacts, {
+        uploadLimitBytes: options.uploadLimitBytes,
+      })
+      registerDatasetRoutes(api, deps.services.datasets, {
         uploadLimitBytes: options.uploadLimitBytes,
       })
     },
