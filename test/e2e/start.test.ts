@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 describe('plinth start (the main job)', () => {
-  it('answers /healthz within 5 s of launch and shuts down cleanly on SIGTERM', async () => {
+  it('ingests the example dataset, answers /healthz within 5 s of launch, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'plinth-start-'))
     const launched = Date.now()
     const child = spawn(
@@ -36,11 +36,18 @@ describe('plinth start (the main job)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
     try {
-      const info = await new Promise<{ url: string; dataDir: string }>((resolve, reject) => {
+      const info = await new Promise<{
+        url: string
+        dataDir: string
+        dataset: string
+        rows: number
+      }>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => {
           stdout += d.toString()
           try {
-            resolve(JSON.parse(stdout) as { url: string; dataDir: string })
+            resolve(
+              JSON.parse(stdout) as { url: string; dataDir: string; dataset: string; rows: number },
+            )
           } catch {
             // Not a whole JSON document yet.
           }
@@ -54,6 +61,8 @@ describe('plinth start (the main job)', () => {
       expect(res.status).toBe(200)
       expect(elapsed).toBeLessThan(5000)
       expect(info.dataDir).toBe(dataDir)
+      // The quickstart ingested and profiled the shipped dataset before serving.
+      expect(info).toMatchObject({ dataset: 'hmda@1', rows: 2380 })
       const ready = await fetch(`${info.url}/readyz`)
       expect(ready.status).toBe(200)
     } finally {
