@@ -28,7 +28,13 @@ import {
   type DuckSession,
 } from './engine/duckdb-session.js'
 import { profileTable, type DatasetProfile } from './engine/profile.js'
-import { describeSource, loadSource, type FileFormat, type SourceSpec } from './engine/sources.js'
+import {
+  describeSource,
+  loadSource,
+  type FileFormat,
+  type ReadOptions,
+  type SourceSpec,
+} from './engine/sources.js'
 import type {
   Dataset,
   DatasetVersion,
@@ -465,6 +471,47 @@ export class DatasetService {
     return this.withSession([file], async (session, dir) => {
       await session.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${quoteLiteral(file)})`)
       return fn(session, v, dir)
+    })
+  }
+
+  /**
+   * Runs `fn` with a sandboxed session holding named tables: each entry of `versions` becomes a
+   * view over that stored version, and `source` (a file or table not ingested) becomes the
+   * table `source`. For validation and drift, which compare data side by side.
+   */
+  async withTables<T>(
+    ctx: RequestContext,
+    tables: {
+      readonly versions?: Readonly<Record<string, string>>
+      readonly source?: { readonly spec: SourceSpec; readonly options?: ReadOptions }
+    },
+    fn: (s: DuckSession, versions: Readonly<Record<string, DatasetVersion>>) => Promise<T>,
+  ): Promise<T> {
+    const resolved: Record<string, { version: DatasetVersion; file: string }> = {}
+    for (const [view, ref] of Object.entries(tables.versions ?? {})) {
+      const version = await this.getVersion(ctx, ref)
+      resolved[view] = {
+        version,
+        file: await this.parquetPathOf(await this.contentKeyOf(ctx, version)),
+      }
+    }
+    const files = Object.values(resolved).map((r) => r.file)
+    const spec = tables.source?.spec
+    if (spec?.kind === 'file') files.push(spec.path)
+    return this.withSession(files, async (session) => {
+      for (const [view, r] of Object.entries(resolved)) {
+        await session.run(
+          `CREATE VIEW ${quoteIdent(view)} AS SELECT * FROM read_parquet(${quoteLiteral(r.file)})`,
+        )
+      }
+      if (spec !== undefined) {
+        await loadSource(session, spec, tables.source?.options ?? {})
+        await session.run('ALTER TABLE src RENAME TO source')
+      }
+      return fn(
+        session,
+        Object.fromEntries(Object.entries(resolved).map(([k, r]) => [k, r.version])),
+      )
     })
   }
 
