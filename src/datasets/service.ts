@@ -272,7 +272,7 @@ export class DatasetService {
       }
     }
     const file = path.join(dir, 'data.parquet')
-    await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`)
+    await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`)
     const blob = await this.deps.blobs.put(createReadStream(file))
     const digest = blob.digest
     const db = this.deps.metadata.db

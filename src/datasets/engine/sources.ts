@@ -219,7 +219,6 @@ async function loadFile(
           'store_rejects=true',
           "rejects_table='plinth_rejects'",
           "rejects_scan='plinth_rejects_scan'",
-          'sample_size=-1',
           ...(delim === undefined ? [] : [`delim=${quoteLiteral(delim)}`]),
         ]
         await session.run(`CREATE TABLE src AS SELECT * FROM read_csv(${f}, ${opts.join(', ')})`)
