@@ -1,0 +1,60 @@
+/**
+ * One measurement in a fresh process (so peak RSS is this run's alone):
+ *   raw    <file>  DuckDB's own read of the file into a table (the baseline)
+ *   plinth <file>  Plinth's ingest + profile of the same file
+ * Prints one JSON line: { ms, rssMb, rows }.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+import { DuckDBInstance } from '@duckdb/node-api'
+
+import { createContext, silentLogger } from '../../src/core/index.js'
+import { parseSource } from '../../src/datasets/index.js'
+import { createPlatform, loadConfig } from '../../src/platform/index.js'
+
+const [mode, file] = process.argv.slice(2)
+if ((mode !== 'raw' && mode !== 'plinth') || file === undefined) {
+  throw new Error('usage: worker.ts raw|plinth <file>')
+}
+const reader = file.endsWith('.parquet') ? 'read_parquet' : 'read_csv'
+
+async function raw(): Promise<{ ms: number; rows: number }> {
+  const instance = await DuckDBInstance.create(':memory:')
+  const con = await instance.connect()
+  // The same limits Plinth's sandbox uses, so the comparison is like for like.
+  await con.run(`SET threads=2`)
+  await con.run(`SET memory_limit='2GB'`)
+  const t = performance.now()
+  await con.run(`CREATE TABLE t AS SELECT * FROM ${reader}('${file.replaceAll("'", "''")}')`)
+  const ms = performance.now() - t
+  const n = await con.runAndReadAll('SELECT count(*) AS n FROM t')
+  return { ms, rows: Number(n.getRowObjects()[0]?.['n'] ?? 0) }
+}
+
+async function plinth(): Promise<{ ms: number; rows: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'plinth-bench-'))
+  try {
+    const platform = await createPlatform(loadConfig({ cwd: dir, env: {} }), {
+      logger: silentLogger,
+      cwd: dir,
+    })
+    const t = performance.now()
+    const r = await platform.services.datasets.ingestDataset(
+      createContext(),
+      parseSource(file!, { cwd: dir }),
+      { name: 'bench' },
+    )
+    const ms = performance.now() - t
+    await platform.close()
+    return { ms, rows: r.version.rowCount }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const result = mode === 'raw' ? await raw() : await plinth()
+process.stdout.write(
+  `${JSON.stringify({ ...result, rssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+)
