@@ -14,10 +14,11 @@ import { createContext, silentLogger } from '../../src/core/index.js'
 import { parseSource } from '../../src/datasets/index.js'
 import { createPlatform, loadConfig } from '../../src/platform/index.js'
 
-const [mode, file] = process.argv.slice(2)
-if ((mode !== 'raw' && mode !== 'plinth') || file === undefined) {
+const [mode, fileArg] = process.argv.slice(2)
+if ((mode !== 'raw' && mode !== 'plinth') || fileArg === undefined) {
   throw new Error('usage: worker.ts raw|plinth <file>')
 }
+const file: string = fileArg
 const reader = file.endsWith('.parquet') ? 'read_parquet' : 'read_csv'
 
 async function raw(): Promise<{ ms: number; rows: number }> {
@@ -43,7 +44,7 @@ async function plinth(): Promise<{ ms: number; rows: number }> {
     const t = performance.now()
     const r = await platform.services.datasets.ingestDataset(
       createContext(),
-      parseSource(file!, { cwd: dir }),
+      parseSource(file, { cwd: dir }),
       { name: 'bench' },
     )
     const ms = performance.now() - t

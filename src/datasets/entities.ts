@@ -68,6 +68,17 @@ export interface RowsPreview {
   readonly rows: readonly Readonly<Record<string, unknown>>[]
 }
 
+/** What `splitVersion` made: one child version per partition. */
+export interface SplitResult {
+  readonly parent: DatasetVersion
+  readonly partitions: readonly {
+    /** The child dataset, `<parent name>.<partition>`. */
+    readonly name: string
+    readonly version: DatasetVersion
+    readonly created: boolean
+  }[]
+}
+
 /** Formats `exportVersion` writes. */
 export type ExportFormat = 'parquet' | 'csv' | 'ndjson'
 

@@ -63,20 +63,6 @@ export async function findDatasetByName(
   return row === undefined ? undefined : toDataset(row)
 }
 
-export async function findDatasetById(
-  db: Db,
-  ws: WorkspaceId,
-  id: string,
-): Promise<Dataset | undefined> {
-  const row = await db
-    .selectFrom('datasets')
-    .selectAll()
-    .where('workspace_id', '=', ws)
-    .where('id', '=', id)
-    .executeTakeFirst()
-  return row === undefined ? undefined : toDataset(row)
-}
-
 export async function listDatasetRows(
   db: Db,
   ws: WorkspaceId,

@@ -35,6 +35,7 @@ import {
   type ReadOptions,
   type SourceSpec,
 } from './engine/sources.js'
+import { assignSplit, columnsNeeded, validateSplitSpec, type SplitSpec } from './splits.js'
 import type {
   Dataset,
   DatasetVersion,
@@ -42,6 +43,7 @@ import type {
   IngestInput,
   IngestResult,
   RowsPreview,
+  SplitResult,
   StoredColumn,
 } from './entities.js'
 import {
@@ -463,14 +465,14 @@ export class DatasetService {
   async withVersion<T>(
     ctx: RequestContext,
     ref: string,
-    fn: (s: DuckSession, v: DatasetVersion, dir: string) => Promise<T>,
+    fn: (s: DuckSession, v: DatasetVersion, dir: string, file: string) => Promise<T>,
   ): Promise<T> {
     const v = await this.getVersion(ctx, ref)
     const key = await this.contentKeyOf(ctx, v)
     const file = await this.parquetPathOf(key)
     return this.withSession([file], async (session, dir) => {
       await session.run(`CREATE VIEW data AS SELECT * FROM read_parquet(${quoteLiteral(file)})`)
-      return fn(session, v, dir)
+      return fn(session, v, dir, file)
     })
   }
 
@@ -512,6 +514,85 @@ export class DatasetService {
         session,
         Object.fromEntries(Object.entries(resolved).map(([k, r]) => [k, r.version])),
       )
+    })
+  }
+
+  /**
+   * Splits a version into partitions, each stored as a version of dataset `<name>.<partition>`
+   * whose lineage records the parent version and the spec. Seeded: the same spec on the same
+   * version gives the same rows (and so, by content addressing, the same child versions).
+   */
+  async splitVersion(ctx: RequestContext, ref: string, spec: SplitSpec): Promise<SplitResult> {
+    validateSplitSpec(spec)
+    const ws = await this.deps.workspaces.requireContextWorkspace(ctx)
+    return this.withVersion(ctx, ref, async (session, parent, dir, file) => {
+      const needed = columnsNeeded(spec)
+      for (const col of needed) {
+        if (!parent.columns.some((c) => c.name === col)) {
+          throw new ValidationError(`column '${col}' is not in ${ref}`, [
+            { path: ['column'], code: 'not_found', message: `no column named ${col}` },
+          ])
+        }
+      }
+      // The row's position in the stored file, stable whatever the scan order or threads.
+      await session.run(
+        `CREATE TABLE rows AS SELECT file_row_number AS plinth_row, * EXCLUDE (file_row_number) FROM read_parquet(${quoteLiteral(file)}, file_row_number = true)`,
+      )
+      const values: (string | null)[] = []
+      const col = needed[0]
+      if (col !== undefined) {
+        // Time splits need only the order: DuckDB ranks the rows (missing times first, ties by
+        // row). Strata and groups need only equality, so their text form is enough.
+        const ordered = spec.kind === 'time' || spec.kind === 'timeseries'
+        const q = quoteIdent(col)
+        const expr = ordered
+          ? `printf('%012d', row_number() OVER (ORDER BY ${q} ASC NULLS FIRST, plinth_row))`
+          : `${q}::VARCHAR`
+        const reader = await session.read(`SELECT ${expr} AS v FROM rows ORDER BY plinth_row`)
+        for (const v of reader.getColumnsJS()[0] ?? [])
+          values.push(v === null ? null : valueText(v))
+      }
+      const partitions = assignSplit(spec, parent.rowCount, values)
+      const results: IngestResult[] = []
+      for (const part of partitions) {
+        await session.run('CREATE OR REPLACE TABLE pick (plinth_row BIGINT)')
+        const appender = await session.connection.createAppender('pick')
+        try {
+          for (const r of part.rows) {
+            appender.appendBigInt(BigInt(r))
+            appender.endRow()
+          }
+          appender.flushSync()
+        } finally {
+          appender.closeSync()
+        }
+        await session.run(
+          'CREATE OR REPLACE TABLE src AS SELECT rows.* EXCLUDE (plinth_row) FROM rows JOIN pick USING (plinth_row) ORDER BY plinth_row',
+        )
+        results.push(
+          await this.storeTable(ctx, ws, session, dir, {
+            name: `${parent.datasetName}.${part.name}`,
+            description: `${part.name} partition of ${parent.datasetName}@${String(parent.version)}`,
+            sourceUri: `plinth:dataset/${parent.datasetName}@${String(parent.version)}`,
+            sourceFormat: 'split',
+            parentVersionId: parent.id,
+            lineage: {
+              parent: `${parent.datasetName}@${String(parent.version)}`,
+              partition: part.name,
+              split: spec,
+            },
+            skippedRows: 0,
+          }),
+        )
+      }
+      return {
+        parent,
+        partitions: results.map((r) => ({
+          name: r.version.datasetName,
+          version: r.version,
+          created: r.created,
+        })),
+      }
     })
   }
 

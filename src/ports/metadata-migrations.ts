@@ -153,8 +153,16 @@ const datasets: MetadataMigration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('created_by', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('dataset_versions_pk', ['workspace_id', 'id'])
-      .addUniqueConstraint('dataset_versions_number_unique', ['workspace_id', 'dataset_id', 'version'])
-      .addUniqueConstraint('dataset_versions_digest_unique', ['workspace_id', 'dataset_id', 'digest'])
+      .addUniqueConstraint('dataset_versions_number_unique', [
+        'workspace_id',
+        'dataset_id',
+        'version',
+      ])
+      .addUniqueConstraint('dataset_versions_digest_unique', [
+        'workspace_id',
+        'dataset_id',
+        'digest',
+      ])
       .addForeignKeyConstraint(
         'dataset_versions_dataset_fk',
         ['workspace_id', 'dataset_id'],

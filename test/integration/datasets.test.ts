@@ -235,6 +235,66 @@ describe('versions', () => {
   })
 })
 
+describe('splits', () => {
+  const stratified = {
+    kind: 'stratified' as const,
+    column: 'target',
+    fractions: { train: 0.8, test: 0.2 },
+    seed: 42,
+  }
+
+  it('stores each partition as a child version with lineage, reproducibly', async () => {
+    const split = await platform.services.datasets.splitVersion(ctx, 'breast_cancer@1', stratified)
+    expect(split.partitions.map((p) => [p.name, p.version.rowCount])).toEqual([
+      // Each stratum is split within one row of 80/20: 170 of 212 and 286 of 357.
+      ['breast_cancer.train', 456],
+      ['breast_cancer.test', 113],
+    ])
+    const test = split.partitions[1]!.version
+    expect(test.parentVersionId).toBe(split.parent.id)
+    expect(test.lineage).toMatchObject({
+      parent: 'breast_cancer@1',
+      partition: 'test',
+      split: { kind: 'stratified', seed: 42 },
+    })
+    // Stratified: the test set keeps the parent's share of positives (357 of 569).
+    const profile = await platform.services.datasets.getProfile(ctx, 'breast_cancer.test')
+    expect(profile.columns.find((c) => c.name === 'target')!.mean).toBeCloseTo(357 / 569, 2)
+    // Same spec, same rows: the same child versions.
+    const again = await platform.services.datasets.splitVersion(ctx, 'breast_cancer@1', stratified)
+    expect(again.partitions.map((p) => [p.version.id, p.created])).toEqual(
+      split.partitions.map((p) => [p.version.id, false]),
+    )
+  })
+
+  it('makes k folds that cover every row once', async () => {
+    const split = await platform.services.datasets.splitVersion(ctx, 'mlbench_pima', {
+      kind: 'kfold',
+      k: 4,
+      seed: 7,
+      stratify: 'diabetes',
+    })
+    expect(split.partitions.map((p) => p.version.rowCount).reduce((a, b) => a + b, 0)).toBe(768)
+    expect(split.partitions.map((p) => p.name)).toEqual([
+      'mlbench_pima.fold-1',
+      'mlbench_pima.fold-2',
+      'mlbench_pima.fold-3',
+      'mlbench_pima.fold-4',
+    ])
+  })
+
+  it('refuses a split on a column that does not exist', async () => {
+    await expect(
+      platform.services.datasets.splitVersion(ctx, 'mlbench_pima', {
+        kind: 'grouped',
+        column: 'nope',
+        fractions: { a: 0.5, b: 0.5 },
+        seed: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+})
+
 describe('edge cases and bad input', () => {
   async function blobCount(): Promise<number> {
     let n = 0
