@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 
 import { toPlatformError, type PlatformError } from '../core/index.js'
 import { registerArtifactsCommand } from './commands/artifacts.js'
+import { registerDatasetValidationCommands } from './commands/datasets-validation.js'
 import { registerDatasetsCommand } from './commands/datasets.js'
 import { registerDoctorCommand } from './commands/doctor.js'
 import { registerServerCommand, registerStartCommand } from './commands/server.js'
@@ -30,7 +31,11 @@ export function createProgram(runtime: CliRuntime): Command {
   registerDoctorCommand(program, runtime)
   registerVersionCommand(program, runtime)
   registerWorkspacesCommand(program, runtime)
-  registerDatasetsCommand(program, runtime)
+  registerDatasetValidationCommands(
+    registerDatasetsCommand(program, runtime),
+    runtime,
+    (p) => p.services.datasetValidation,
+  )
   registerArtifactsCommand(program, runtime)
   // Every subcommand reports usage errors through the same path (exit code 2).
   const propagate = (cmd: Command): void => {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 
 import type { ArtifactService } from '../artifacts/index.js'
-import type { DatasetService } from '../datasets/index.js'
+import type { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { ReadinessReport, RunningServer } from '../http/index.js'
 import type { PlinthConfig } from '../platform/index.js'
 import type { ArtifactStore, MetadataStore } from '../ports/index.js'
@@ -17,6 +17,7 @@ export interface CliPlatform {
     readonly workspaces: WorkspaceService
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
+    readonly datasetValidation: DatasetValidationService
   }
   readiness(): Promise<ReadinessReport>
   /** Starts the HTTP API over this platform; `port` 0 picks a free port. */

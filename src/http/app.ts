@@ -23,11 +23,12 @@ import {
   type ValidationIssue,
 } from '../core/index.js'
 import type { ArtifactService } from '../artifacts/index.js'
-import type { DatasetService } from '../datasets/index.js'
+import type { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { WorkspaceService } from '../workspaces/index.js'
 import { codeOfHttpStatus, httpStatusOf } from './error-map.js'
 import { createHttpMetrics, type HttpMetrics } from './metrics.js'
 import { registerArtifactRoutes } from './routes/artifacts.js'
+import { registerDatasetValidationRoutes } from './routes/dataset-validation.js'
 import { registerDatasetRoutes } from './routes/datasets.js'
 import { registerSystemRoutes, type ReadinessReport } from './routes/system.js'
 import { registerWorkspaceRoutes } from './routes/workspaces.js'
@@ -39,6 +40,7 @@ export interface HttpDeps {
     readonly workspaces: WorkspaceService
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
+    readonly datasetValidation: DatasetValidationService
   }
   /** Checks every store; drives `/readyz`. */
   readonly readiness: () => Promise<ReadinessReport>
@@ -209,6 +211,7 @@ export async function buildHttpApp(deps: HttpDeps, options: HttpOptions): Promis
       registerDatasetRoutes(api, deps.services.datasets, {
         uploadLimitBytes: options.uploadLimitBytes,
       })
+      registerDatasetValidationRoutes(api, deps.services.datasetValidation)
     },
     { prefix: '/api/v1' },
   )

@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import { systemClock, type Clock, type Logger } from '../core/index.js'
 import { ArtifactService } from '../artifacts/index.js'
-import { DatasetService } from '../datasets/index.js'
+import { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { CheckResult, ReadinessReport } from '../http/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
 import { WorkspaceService } from '../workspaces/index.js'
@@ -31,6 +31,7 @@ export interface Platform {
     readonly workspaces: WorkspaceService
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
+    readonly datasetValidation: DatasetValidationService
   }
   /** Pings every store (each bounded by a timeout) for `/readyz` and `plinth doctor`. */
   readiness(): Promise<ReadinessReport>
@@ -142,7 +143,12 @@ export async function createPlatform(
     metadata,
     artifacts,
     events,
-    services: { workspaces, artifacts: artifactService, datasets },
+    services: {
+      workspaces,
+      artifacts: artifactService,
+      datasets,
+      datasetValidation: new DatasetValidationService({ metadata, datasets, clock, events }),
+    },
     async readiness() {
       const [m, a] = await Promise.all([
         timed(() => metadata.ping(), metadata.describe(), checkTimeoutMs, clock),

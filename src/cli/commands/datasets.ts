@@ -116,7 +116,7 @@ function printProfile(
 }
 
 /** `plinth datasets ingest | list | show | versions | head | profile | export`. */
-export function registerDatasetsCommand(program: Command, runtime: CliRuntime): void {
+export function registerDatasetsCommand(program: Command, runtime: CliRuntime): Command {
   const ds = program
     .command('datasets')
     .description('Ingest, version, profile and export tabular data.')
@@ -341,4 +341,5 @@ export function registerDatasetsCommand(program: Command, runtime: CliRuntime): 
         }
       })
     })
+  return ds
 }

@@ -56,8 +56,7 @@ export interface ValidateInput {
   readonly dataset: string
   /** The batch: a stored version (`name@N`, or `@N` of `dataset`) or a file/table not ingested. */
   readonly against:
-    | { readonly ref: string }
-    | { readonly source: SourceSpec; readonly options?: ReadOptions }
+    { readonly ref: string } | { readonly source: SourceSpec; readonly options?: ReadOptions }
   /** A stored version to compare distributions with (drift); `@N` means a version of `dataset`. */
   readonly reference?: string
   /**
@@ -88,6 +87,21 @@ export class DatasetValidationService {
   }
 
   /**
+   * Infers a schema from version `ref` of dataset `datasetName` (`@N` or `name@N`) and saves it
+   * as the next revision, recording the version it came from.
+   */
+  async inferAndSaveSchema(
+    ctx: RequestContext,
+    datasetName: string,
+    ref: string,
+  ): Promise<StoredDatasetSchema> {
+    const full = ref.startsWith('@') ? `${datasetName}${ref}` : ref
+    const version = await this.deps.datasets.getVersion(ctx, full)
+    const schema = await this.inferSchema(ctx, full)
+    return this.saveSchema(ctx, datasetName, schema, version.id)
+  }
+
+  /**
    * Checks `schema` (field-level `ValidationError` otherwise) and saves it as the next revision
    * of the dataset's schema. `inferredFromVersionId` must name a version of that dataset.
    */
@@ -115,7 +129,7 @@ export class DatasetValidationService {
             .where('workspace_id', '=', ctx.workspace)
             .where('dataset_id', '=', ds.id)
             .executeTakeFirst()
-          const next = Number(row?.max ?? 0) + 1
+          const next = (row?.max ?? 0) + 1
           await trx
             .insertInto('dataset_schemas')
             .values({
@@ -180,10 +194,10 @@ export class DatasetValidationService {
     }
     return {
       datasetName: ds.name,
-      revision: Number(row.revision),
+      revision: row.revision,
       schema: parseDatasetSchema(stored),
       inferredFromVersionId: row.inferred_from_version_id,
-      createdAt: Number(row.created_at),
+      createdAt: row.created_at,
       createdBy: row.created_by,
     }
   }

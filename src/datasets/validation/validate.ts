@@ -116,7 +116,8 @@ const listLiteral = (xs: readonly string[]): string =>
 
 /** Literal for a finite double (range bounds come from user JSON, checked finite by zod). */
 function numberLiteral(x: number): string {
-  if (!Number.isFinite(x)) throw new PlatformError('INVALID_ARGUMENT', 'range bounds must be finite')
+  if (!Number.isFinite(x))
+    throw new PlatformError('INVALID_ARGUMENT', 'range bounds must be finite')
   return `${String(x)}::DOUBLE`
 }
 
@@ -182,7 +183,10 @@ async function checkSchema(
       )
     }
   })
-  const agg = exprs.length === 0 ? {} : ((await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {})
+  const agg =
+    exprs.length === 0
+      ? {}
+      : ((await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {})
 
   for (const [i, { spec }] of present.entries()) {
     const q = quoteIdent(spec.name)
