@@ -118,6 +118,49 @@ describe('plinth CLI', () => {
     expect(table.stdout).toContain('in.txt')
   })
 
+  it('ingests, splits, infers a schema and validates batches (exit 5 on anomalies)', async () => {
+    const cli = createCliHarness()
+    const csv = path.join(cli.dir, 'train.csv')
+    writeFileSync(
+      csv,
+      [
+        'x,color',
+        ...Array.from({ length: 60 }, (_, i) => `${String(i)},${i % 2 === 0 ? 'red' : 'blue'}`),
+      ].join('\n') + '\n',
+    )
+    expect((await cli.run('datasets', 'ingest', csv, '--name', 'toy')).code).toBe(0)
+    const split = await cli.run(
+      'datasets',
+      'split',
+      'toy',
+      '--kind',
+      'random',
+      '--fractions',
+      'train=0.5,test=0.5',
+      '--json',
+    )
+    expect(split.code).toBe(0)
+    expect(
+      (JSON.parse(split.stdout) as { partitions: { name: string }[] }).partitions.map(
+        (p) => p.name,
+      ),
+    ).toEqual(['toy.train', 'toy.test'])
+    expect((await cli.run('datasets', 'schema', 'toy', '--infer', 'toy@1')).code).toBe(0)
+    const clean = await cli.run('datasets', 'validate', csv, '--dataset', 'toy')
+    expect(clean.code).toBe(0)
+    const bad = path.join(cli.dir, 'bad.csv')
+    writeFileSync(bad, 'x,color\n1,green\n2,red\n')
+    const res = await cli.run('datasets', 'validate', bad, '--dataset', 'toy', '--json')
+    expect(res.code).toBe(5)
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      ok: false,
+      anomalies: expect.arrayContaining([
+        expect.objectContaining({ kind: 'unseen_category' }),
+      ]) as unknown,
+    })
+    expect((await cli.run('datasets', 'profile', 'toy')).stdout).toContain('color')
+  })
+
   it('maps usage errors and invalid input to exit 2', async () => {
     const cli = createCliHarness()
     expect((await cli.run('no-such-command')).code).toBe(2)

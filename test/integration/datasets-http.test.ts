@@ -105,6 +105,64 @@ describe('datasets over HTTP', () => {
     expect((await upload('x', Buffer.from('a\n1\n'), 'format=xlsx')).statusCode).toBe(400)
   })
 
+  it('splits a version and validates the spec', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets/pima/versions/1/split',
+      headers: HOST,
+      payload: { kind: 'random', fractions: { train: 0.75, test: 0.25 }, seed: 3 },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(
+      res
+        .json<{ partitions: { name: string; version: { rowCount: number } }[] }>()
+        .partitions.map((p) => [p.name, p.version.rowCount]),
+    ).toEqual([
+      ['pima.train', 576],
+      ['pima.test', 192],
+    ])
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets/pima/versions/1/split',
+      headers: HOST,
+      payload: { kind: 'random', fractions: { train: 0.9, test: 0.2 }, seed: 3 },
+    })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json()).toMatchObject({
+      error: {
+        code: 'INVALID_ARGUMENT',
+        details: { issues: [{ path: ['fractions'], code: 'invalid_sum' }] },
+      },
+    })
+  })
+
+  it('infers a schema and validates versions through the validation routes', async () => {
+    const infer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets/pima/schema/infer',
+      headers: HOST,
+    })
+    expect(infer.statusCode).toBeLessThan(300)
+    const got = await app.inject({ url: '/api/v1/datasets/pima/schema', headers: HOST })
+    expect(got.statusCode).toBe(200)
+    const validate = await app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets/pima/validate',
+      headers: HOST,
+      payload: { version: 'latest' },
+    })
+    expect(validate.statusCode).toBe(200)
+    expect(validate.json()).toMatchObject({ ok: true })
+    const badSchema = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/datasets/pima/schema',
+      headers: HOST,
+      payload: { version: 1, columns: [{ name: 'x' }] },
+    })
+    expect(badSchema.statusCode).toBe(400)
+    expect(badSchema.json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } })
+  })
+
   it('keeps the OpenAPI document valid with the dataset routes', async () => {
     const doc = (await app.inject({ url: '/openapi.json', headers: HOST })).json<{
       paths: Record<string, unknown>

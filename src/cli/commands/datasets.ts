@@ -13,10 +13,93 @@ import {
   type DatasetVersion,
   type ExportFormat,
   type FileFormat,
+  type SplitSpec,
 } from '../../datasets/index.js'
 import { contextOf, globalsOf, outputOf, withPlatform } from '../global-options.js'
 import { formatBytes, formatTime, printJson, println, renderTable, type Output } from '../output.js'
 import type { CliRuntime } from '../runtime.js'
+
+function intFlag(name: string, value: string): number {
+  if (!/^-?\d{1,15}$/.test(value)) {
+    throw new ValidationError(`invalid --${name}`, [
+      { path: [name], code: 'invalid_type', message: 'expected an integer' },
+    ])
+  }
+  return Number(value)
+}
+
+/** `train=0.8,test=0.2` → `{ train: 0.8, test: 0.2 }`. */
+function parseFractions(value: string): Record<string, number> {
+  const out: Record<string, number> = Object.create(null) as Record<string, number>
+  for (const part of value.split(',')) {
+    const [name, f] = part.split('=')
+    if (
+      name === undefined ||
+      f === undefined ||
+      name.trim() === '' ||
+      !/^\d*\.?\d+$/.test(f.trim())
+    ) {
+      throw new ValidationError('invalid --fractions', [
+        {
+          path: ['fractions'],
+          code: 'invalid_format',
+          message: 'expected name=fraction pairs like train=0.8,test=0.2',
+        },
+      ])
+    }
+    out[name.trim()] = Number(f.trim())
+  }
+  return { ...out }
+}
+
+function requireColumn(kind: string, column: string | undefined): string {
+  if (column === undefined) {
+    throw new ValidationError(`--column is required for a ${kind} split`, [
+      { path: ['column'], code: 'required', message: 'missing' },
+    ])
+  }
+  return column
+}
+
+function splitSpecFromFlags(o: {
+  kind: SplitSpec['kind']
+  fractions: string
+  column?: string
+  k: string
+  stratify?: string
+  group?: string
+  seed: string
+}): SplitSpec {
+  const seed = intFlag('seed', o.seed)
+  switch (o.kind) {
+    case 'random':
+      return { kind: 'random', fractions: parseFractions(o.fractions), seed }
+    case 'stratified':
+    case 'grouped':
+      return {
+        kind: o.kind,
+        column: requireColumn(o.kind, o.column),
+        fractions: parseFractions(o.fractions),
+        seed,
+      }
+    case 'time':
+      return {
+        kind: 'time',
+        column: requireColumn(o.kind, o.column),
+        fractions: parseFractions(o.fractions),
+      }
+    case 'kfold':
+      return {
+        kind: 'kfold',
+        k: intFlag('k', o.k),
+        seed,
+        ...(o.stratify === undefined ? {} : { stratify: o.stratify }),
+        ...(o.group === undefined ? {} : { group: o.group }),
+      }
+    case 'timeseries':
+      return { kind: 'timeseries', column: requireColumn(o.kind, o.column), k: intFlag('k', o.k) }
+  }
+}
 
 function parseCount(value: string): number {
   const n = Number(value)
@@ -311,6 +394,78 @@ export function registerDatasetsCommand(program: Command, runtime: CliRuntime): 
         }
       })
     })
+
+  ds.command('split')
+    .description(
+      'Split a version into seeded partitions, each stored as dataset <name>.<partition> with its lineage.',
+    )
+    .argument('<ref>', 'name, name@N or name@latest')
+    .addOption(
+      new Option('--kind <kind>', 'how to split')
+        .choices(['random', 'stratified', 'grouped', 'time', 'kfold', 'timeseries'])
+        .default('random'),
+    )
+    .option(
+      '--fractions <list>',
+      'partition=fraction pairs (random, stratified, grouped, time)',
+      'train=0.8,test=0.2',
+    )
+    .option(
+      '--column <column>',
+      'stratum (stratified), group key (grouped) or time column (time, timeseries)',
+    )
+    .option('--k <k>', 'number of folds (kfold, timeseries)', '5')
+    .option('--stratify <column>', 'kfold: keep class proportions in every fold')
+    .option('--group <column>', 'kfold: keep each group in one fold')
+    .option('--seed <seed>', 'random seed (same seed, same rows)', '42')
+    .action(
+      async (
+        ref: string,
+        opts: {
+          kind: SplitSpec['kind']
+          fractions: string
+          column?: string
+          k: string
+          stratify?: string
+          group?: string
+          seed: string
+        },
+        cmd: Command,
+      ) => {
+        const g = globalsOf(cmd)
+        const output = outputOf(runtime, g)
+        const spec = splitSpecFromFlags(opts)
+        await withPlatform(runtime, g, async (p) => {
+          const r = await p.services.datasets.splitVersion(contextOf(g), ref, spec)
+          if (output.json) printJson(output, r)
+          else {
+            println(
+              output,
+              `Split ${r.parent.datasetName}@${String(r.parent.version)} (${spec.kind}):`,
+            )
+            println(
+              output,
+              renderTable(
+                [
+                  {
+                    header: 'partition',
+                    value: (x: (typeof r.partitions)[number]) =>
+                      `${x.name}@${String(x.version.version)}`,
+                  },
+                  {
+                    header: 'rows',
+                    value: (x) => x.version.rowCount.toLocaleString('en-US'),
+                    align: 'right',
+                  },
+                  { header: 'new', value: (x) => (x.created ? 'yes' : 'no (identical)') },
+                ],
+                r.partitions,
+              ),
+            )
+          }
+        })
+      },
+    )
 
   ds.command('export')
     .description(

@@ -10,6 +10,7 @@ import {
   type DatasetService,
   type DatasetVersion,
   type FileFormat,
+  type SplitSpec,
 } from '../../datasets/index.js'
 import { clientGoneSignal, contextOf } from '../context.js'
 import { commonErrorResponses, errorResponseSchema, workspaceHeadersSchema } from '../schemas.js'
@@ -241,6 +242,84 @@ export function registerDatasetRoutes(
       return {
         columns: preview.columns.map((c) => ({ ...c })),
         rows: preview.rows.map((row) => ({ ...row })),
+      }
+    },
+  )
+
+  const fractions = z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/), z.number().gt(0).lt(1))
+  const splitBody = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('random'), fractions, seed: z.number().int() }).strict(),
+    z
+      .object({
+        kind: z.literal('stratified'),
+        column: z.string().min(1),
+        fractions,
+        seed: z.number().int(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('grouped'),
+        column: z.string().min(1),
+        fractions,
+        seed: z.number().int(),
+      })
+      .strict(),
+    z.object({ kind: z.literal('time'), column: z.string().min(1), fractions }).strict(),
+    z
+      .object({
+        kind: z.literal('kfold'),
+        k: z.number().int().min(2).max(100),
+        seed: z.number().int(),
+        stratify: z.string().min(1).optional(),
+        group: z.string().min(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('timeseries'),
+        column: z.string().min(1),
+        k: z.number().int().min(2).max(100),
+      })
+      .strict(),
+  ])
+
+  r.post(
+    '/datasets/:name/versions/:version/split',
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'Split a version into seeded partitions stored as datasets `<name>.<partition>`.',
+        headers: workspaceHeadersSchema,
+        params: versionParams,
+        body: splitBody,
+        response: {
+          200: z.object({
+            parent: versionSchema,
+            partitions: z.array(
+              z.object({ name: z.string(), version: versionSchema, created: z.boolean() }),
+            ),
+          }),
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const body = req.body
+      const spec: SplitSpec =
+        body.kind === 'kfold'
+          ? {
+              kind: 'kfold',
+              k: body.k,
+              seed: body.seed,
+              ...(body.stratify === undefined ? {} : { stratify: body.stratify }),
+              ...(body.group === undefined ? {} : { group: body.group }),
+            }
+          : body
+      const result = await service.splitVersion(contextOf(req), ref(req.params), spec)
+      return {
+        parent: versionDto(result.parent),
+        partitions: result.partitions.map((p) => ({ ...p, version: versionDto(p.version) })),
       }
     },
   )
