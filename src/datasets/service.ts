@@ -28,6 +28,8 @@ import {
   type DuckSession,
 } from './engine/duckdb-session.js'
 import { profileTable, type DatasetProfile } from './engine/profile.js'
+import { readFrame } from './engine/to-frame.js'
+import type { Frame } from '../frame/index.js'
 import {
   describeSource,
   loadSource,
@@ -593,6 +595,43 @@ export class DatasetService {
           created: r.created,
         })),
       }
+    })
+  }
+
+  /**
+   * A version as a Frame, ready for ML code: all columns or the named ones, optionally the first
+   * `limit` rows. See `readFrame` for how stored types map to dtypes.
+   */
+  async readFrame(
+    ctx: RequestContext,
+    ref: string,
+    options: { readonly columns?: readonly string[]; readonly limit?: number } = {},
+  ): Promise<Frame> {
+    return this.withVersion(ctx, ref, async (session, v) => {
+      const wanted = options.columns ?? v.columns.map((c) => c.name)
+      const cols = wanted.map((name) => {
+        const c = v.columns.find((x) => x.name === name)
+        if (c === undefined) {
+          throw new ValidationError(`column '${name}' is not in ${ref}`, [
+            { path: ['columns'], code: 'not_found', message: `no column named ${name}` },
+          ])
+        }
+        return c
+      })
+      if (
+        options.limit !== undefined &&
+        !(Number.isSafeInteger(options.limit) && options.limit >= 0)
+      ) {
+        throw new ValidationError('invalid limit', [
+          { path: ['limit'], code: 'invalid_type', message: 'a non-negative integer' },
+        ])
+      }
+      return readFrame(
+        session,
+        'data',
+        cols,
+        options.limit === undefined ? {} : { limit: options.limit },
+      )
     })
   }
 

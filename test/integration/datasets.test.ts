@@ -235,6 +235,32 @@ describe('versions', () => {
   })
 })
 
+describe('frames for ML code', () => {
+  it('reads a version into a typed Frame with validity masks', async () => {
+    const bc = await platform.services.datasets.readFrame(ctx, 'breast_cancer@1')
+    expect([bc.nRows, bc.columns.length]).toEqual([569, 31])
+    const f0 = bc.column('f0', 'f64')
+    expect(f0.values[0]).toBe(17.99)
+    const hmda = await platform.services.datasets.readFrame(ctx, 'aer_hmda', {
+      columns: ['deny', 'chist'],
+      limit: 5,
+    })
+    expect(hmda.schema()).toEqual([
+      { name: 'deny', dtype: 'bool', nullable: false },
+      { name: 'chist', dtype: 'f64', nullable: false },
+    ])
+    expect(hmda.nRows).toBe(5)
+    const edge = await platform.services.datasets.readFrame(ctx, 'fmt-csv')
+    expect(edge.toRows()).toEqual([
+      { id: 1, name: 'ä', score: 0.5 },
+      { id: 2, name: 'b', score: null },
+    ])
+    await expect(
+      platform.services.datasets.readFrame(ctx, 'fmt-csv', { columns: ['nope'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+})
+
 describe('splits', () => {
   const stratified = {
     kind: 'stratified' as const,
