@@ -1,4 +1,8 @@
-import type { Writable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { rename, unlink } from 'node:fs/promises'
+import type { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 /** Where a command writes: results to `out`, diagnostics to `err`. */
 export interface Output {
@@ -76,4 +80,24 @@ export function formatBytes(n: number): string {
 /** Epoch ms → `2026-11-23 20:15:03` (UTC). */
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+}
+
+/**
+ * Sends a byte stream to `file` or, without one, to stdout. A file is written beside the target
+ * and renamed into place, so a failed or corrupt download never leaves a half-written file under
+ * the requested name.
+ */
+export async function writeBytes(body: Readable, stdout: Writable, file?: string): Promise<void> {
+  if (file === undefined) {
+    await pipeline(body, stdout, { end: false })
+    return
+  }
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.partial`
+  try {
+    await pipeline(body, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }))
+    await rename(tmp, file)
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined)
+    throw err
+  }
 }

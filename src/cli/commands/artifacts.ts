@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { rename, unlink } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 
 import type { Command } from 'commander'
 
 import type { Artifact } from '../../artifacts/index.js'
 import { ValidationError } from '../../core/index.js'
 import { contextOf, globalsOf, outputOf, withPlatform } from '../global-options.js'
-import { formatBytes, formatTime, printJson, println, renderTable } from '../output.js'
+import { formatBytes, formatTime, printJson, println, renderTable, writeBytes } from '../output.js'
 import type { CliRuntime } from '../runtime.js'
 
 const columns = [
@@ -106,20 +103,7 @@ export function registerArtifactsCommand(program: Command, runtime: CliRuntime):
       const g = globalsOf(cmd)
       await withPlatform(runtime, g, async (p) => {
         const { body } = await p.services.artifacts.openArtifact(contextOf(g), id)
-        if (opts.output === undefined) {
-          await pipeline(body, runtime.stdout, { end: false })
-          return
-        }
-        // Write beside the target, then rename: a failed or corrupt download never leaves a
-        // half-written file under the requested name.
-        const tmp = `${opts.output}.${randomBytes(6).toString('hex')}.partial`
-        try {
-          await pipeline(body, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }))
-          await rename(tmp, opts.output)
-        } catch (err) {
-          await unlink(tmp).catch(() => undefined)
-          throw err
-        }
+        await writeBytes(body, runtime.stdout, opts.output)
       })
     })
 

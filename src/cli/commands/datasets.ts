@@ -1,8 +1,3 @@
-import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { rename, unlink } from 'node:fs/promises'
-import { pipeline } from 'node:stream/promises'
-
 import { Option, type Command } from 'commander'
 
 import { ValidationError } from '../../core/index.js'
@@ -16,7 +11,15 @@ import {
   type SplitSpec,
 } from '../../datasets/index.js'
 import { contextOf, globalsOf, outputOf, withPlatform } from '../global-options.js'
-import { formatBytes, formatTime, printJson, println, renderTable, type Output } from '../output.js'
+import {
+  formatBytes,
+  formatTime,
+  printJson,
+  println,
+  renderTable,
+  type Output,
+  writeBytes,
+} from '../output.js'
 import type { CliRuntime } from '../runtime.js'
 
 function intFlag(name: string, value: string): number {
@@ -482,18 +485,7 @@ export function registerDatasetsCommand(program: Command, runtime: CliRuntime): 
       const g = globalsOf(cmd)
       await withPlatform(runtime, g, async (p) => {
         const { body } = await p.services.datasets.exportVersion(contextOf(g), ref, opts.format)
-        if (opts.output === undefined) {
-          await pipeline(body, runtime.stdout, { end: false })
-          return
-        }
-        const tmp = `${opts.output}.${randomBytes(6).toString('hex')}.partial`
-        try {
-          await pipeline(body, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }))
-          await rename(tmp, opts.output)
-        } catch (err) {
-          await unlink(tmp).catch(() => undefined)
-          throw err
-        }
+        await writeBytes(body, runtime.stdout, opts.output)
       })
     })
   return ds

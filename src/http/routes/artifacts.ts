@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
-import { ValidationError } from '../../core/index.js'
 import type { Artifact, ArtifactService } from '../../artifacts/index.js'
 import { clientGoneSignal, contextOf } from '../context.js'
+import { assertUploadSize } from '../upload.js'
 import { commonErrorResponses, errorResponseSchema, workspaceHeadersSchema } from '../schemas.js'
 
 const artifactSchema = z.object({
@@ -72,20 +72,7 @@ export function registerArtifactRoutes(
       },
     },
     async (req, reply) => {
-      const declared = Number(req.headers['content-length'] ?? Number.NaN)
-      if (declared > options.uploadLimitBytes) {
-        throw new ValidationError(
-          'upload too large',
-          [
-            {
-              path: ['body'],
-              code: 'too_big',
-              message: `at most ${String(options.uploadLimitBytes)} bytes`,
-            },
-          ],
-          { maxBytes: options.uploadLimitBytes },
-        )
-      }
+      assertUploadSize(req, options.uploadLimitBytes)
       const body = req.body as IncomingMessage
       const artifact = await service.putArtifact(contextOf(req, clientGoneSignal(req)), body, {
         name: req.query.name,

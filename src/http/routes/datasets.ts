@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
-import { ValidationError } from '../../core/index.js'
 import {
   FILE_FORMATS,
   type DatasetService,
@@ -13,6 +12,7 @@ import {
   type SplitSpec,
 } from '../../datasets/index.js'
 import { clientGoneSignal, contextOf } from '../context.js'
+import { assertUploadSize } from '../upload.js'
 import { commonErrorResponses, errorResponseSchema, workspaceHeadersSchema } from '../schemas.js'
 
 const columnSchema = z.object({ name: z.string(), type: z.string() })
@@ -152,20 +152,7 @@ export function registerDatasetRoutes(
       },
     },
     async (req, reply) => {
-      const declared = Number(req.headers['content-length'] ?? Number.NaN)
-      if (declared > options.uploadLimitBytes) {
-        throw new ValidationError(
-          'upload too large',
-          [
-            {
-              path: ['body'],
-              code: 'too_big',
-              message: `at most ${String(options.uploadLimitBytes)} bytes`,
-            },
-          ],
-          { maxBytes: options.uploadLimitBytes },
-        )
-      }
+      assertUploadSize(req, options.uploadLimitBytes)
       const q = req.query
       const result = await service.ingestUpload(
         contextOf(req, clientGoneSignal(req)),
