@@ -201,6 +201,10 @@ export class DatasetService {
         name,
         description: input.description ?? '',
         sourceUri,
+        // Parquet is already the storage format: keep the user's bytes rather than rewrite them.
+        ...(source.kind === 'file' && source.format === 'parquet'
+          ? { parquetFile: source.path }
+          : {}),
         sourceFormat: source.kind === 'file' ? source.format : source.kind,
         parentVersionId: null,
         lineage: loaded.rejectedCount > 0 ? { skippedRows: loaded.rejectedCount } : {},
@@ -265,6 +269,8 @@ export class DatasetService {
       lineage: Record<string, unknown>
       target?: string
       skippedRows: number
+      /** An existing Parquet file holding exactly the `src` table, stored instead of a rewrite. */
+      parquetFile?: string
     },
   ): Promise<IngestResult> {
     if (meta.target !== undefined) {
@@ -275,8 +281,11 @@ export class DatasetService {
         ])
       }
     }
-    const file = path.join(dir, 'data.parquet')
-    await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`)
+    let file = meta.parquetFile
+    if (file === undefined) {
+      file = path.join(dir, 'data.parquet')
+      await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`)
+    }
     const blob = await this.deps.blobs.put(createReadStream(file))
     const digest = blob.digest
     const db = this.deps.metadata.db
