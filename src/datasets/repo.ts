@@ -63,6 +63,17 @@ export async function findDatasetByName(
   return row === undefined ? undefined : toDataset(row)
 }
 
+const DATASET_COLUMNS = [
+  'd.workspace_id',
+  'd.id',
+  'd.name',
+  'd.description',
+  'd.created_at',
+  'd.created_by',
+  'd.updated_at',
+  'd.updated_by',
+] as const
+
 export async function listDatasetRows(
   db: Db,
   ws: WorkspaceId,
@@ -72,31 +83,13 @@ export async function listDatasetRows(
     .leftJoin('dataset_versions as v', (j) =>
       j.onRef('v.workspace_id', '=', 'd.workspace_id').onRef('v.dataset_id', '=', 'd.id'),
     )
-    .select([
-      'd.workspace_id',
-      'd.id',
-      'd.name',
-      'd.description',
-      'd.created_at',
-      'd.created_by',
-      'd.updated_at',
-      'd.updated_by',
-    ])
+    .select(DATASET_COLUMNS)
     .select((eb) => [
       eb.fn.count<number>('v.id').as('versions'),
       eb.fn.max('v.version').as('latest'),
     ])
     .where('d.workspace_id', '=', ws)
-    .groupBy([
-      'd.workspace_id',
-      'd.id',
-      'd.name',
-      'd.description',
-      'd.created_at',
-      'd.created_by',
-      'd.updated_at',
-      'd.updated_by',
-    ])
+    .groupBy(DATASET_COLUMNS)
     .orderBy('d.name')
     .execute()
   return rows.map((r) => ({

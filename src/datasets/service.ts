@@ -324,30 +324,18 @@ export class DatasetService {
         await this.deps.metadata.transaction(async (trx) => {
           let ds = await findDatasetByName(trx, ws, meta.name)
           if (ds === undefined) {
-            const id = newId()
-            await trx
-              .insertInto('datasets')
-              .values({
-                workspace_id: ws,
-                id,
-                name: meta.name,
-                description: meta.description,
-                created_at: now,
-                created_by: ctx.actor,
-                updated_at: now,
-                updated_by: ctx.actor,
-              })
-              .execute()
-            ds = toDataset({
+            const row = {
               workspace_id: ws,
-              id,
+              id: newId(),
               name: meta.name,
               description: meta.description,
               created_at: now,
               created_by: ctx.actor,
               updated_at: now,
               updated_by: ctx.actor,
-            })
+            }
+            await trx.insertInto('datasets').values(row).execute()
+            ds = toDataset(row)
             outcome.createdDataset = true
           }
           dataset = ds

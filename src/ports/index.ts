@@ -42,5 +42,5 @@ export type {
   SchemaStatus,
 } from './metadata-store.js'
 export type { OpOptions } from './op-options.js'
-export { assembleMetadataStore } from './metadata-store-lifecycle.js'
+export { assembleMetadataStore, createMetadataHandles } from './metadata-store-lifecycle.js'
 export type { MetadataEngine } from './metadata-store-lifecycle.js'

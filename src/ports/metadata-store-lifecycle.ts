@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { Kysely, type Dialect } from 'kysely'
 
 import { PlatformError, throwIfAborted, type Logger } from '../core/index.js'
 import type { GuardedDriver } from './guarded-driver.js'
@@ -35,6 +35,25 @@ export interface MetadataEngine {
   toOpenError(err: unknown): PlatformError
   ping(): Promise<void>
   checkIntegrity(): Promise<IntegrityReport>
+}
+
+/**
+ * The two query handles of a metadata store over one driver: `db`, typed by the schema, and
+ * `untypedDb` for the migration helpers (which take `Kysely<unknown>`, which
+ * `Kysely<MetadataSchema>` is not assignable to). Both share the driver, so no cast is needed and
+ * no second pool or connection is opened.
+ *
+ * @internal for metadata adapters
+ */
+export function createMetadataHandles(
+  driver: GuardedDriver,
+  parts: Omit<Dialect, 'createDriver'>,
+): { readonly db: Kysely<MetadataSchema>; readonly untypedDb: Kysely<unknown> } {
+  const dialect: Dialect = { ...parts, createDriver: () => driver }
+  return {
+    db: new Kysely<MetadataSchema>({ dialect }),
+    untypedDb: new Kysely<unknown>({ dialect }),
+  }
 }
 
 type Phase = 'new' | 'ready' | 'closed'

@@ -1,5 +1,4 @@
 import {
-  Kysely,
   PostgresAdapter,
   PostgresDriver,
   PostgresIntrospector,
@@ -26,10 +25,10 @@ import {
   METADATA_MIGRATIONS,
   appliedMigrations,
   type IntegrityReport,
-  type MetadataSchema,
   type MetadataStore,
   GuardedDriver,
   assembleMetadataStore,
+  createMetadataHandles,
 } from '../../ports/index.js'
 import { parsePostgresMetadataConfig, type PostgresMetadataConfig } from './postgres-config.js'
 
@@ -240,17 +239,11 @@ export function createPostgresMetadataStore(
     mapConnectError: (err) =>
       err instanceof PlatformError ? err : unavailable('could not connect to PostgreSQL at', err),
   })
-  const dialect: Dialect = {
-    createDriver: () => driver,
+  const { db, untypedDb } = createMetadataHandles(driver, {
     createAdapter: () => new PostgresAdapter(),
-    createIntrospector: (db) => new CurrentSchemaIntrospector(db),
+    createIntrospector: (d) => new CurrentSchemaIntrospector(d),
     createQueryCompiler: () => new PostgresQueryCompiler(),
-  }
-  const db = new Kysely<MetadataSchema>({ dialect })
-  // The migration helpers take `Kysely<unknown>`, which `Kysely<MetadataSchema>` is not
-  // assignable to; a second, untyped instance over the same dialect shares the guarded driver
-  // (and so the pool), so no cast is needed.
-  const untypedDb = new Kysely<unknown>({ dialect })
+  })
 
   function toOpenError(err: unknown): PlatformError {
     if (err instanceof PlatformError) return err

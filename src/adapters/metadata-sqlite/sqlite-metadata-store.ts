@@ -3,13 +3,11 @@ import { dirname, resolve } from 'node:path'
 
 import {
   CompiledQuery,
-  Kysely,
   SqliteAdapter,
   SqliteDriver,
   SqliteIntrospector,
   SqliteQueryCompiler,
   sql,
-  type Dialect,
   type SqliteDatabase,
 } from 'kysely'
 
@@ -23,8 +21,8 @@ import {
 import {
   GuardedDriver,
   assembleMetadataStore,
+  createMetadataHandles,
   type IntegrityReport,
-  type MetadataSchema,
   type MetadataStore,
 } from '../../ports/index.js'
 import { parseSqliteMetadataConfig, type SqliteMetadataConfig } from './sqlite-config.js'
@@ -132,17 +130,11 @@ export function createSqliteMetadataStore(
       await connection.executeQuery(CompiledQuery.raw('begin immediate'))
     },
   })
-  const dialect: Dialect = {
-    createDriver: () => driver,
+  const { db, untypedDb } = createMetadataHandles(driver, {
     createAdapter: () => new TransactionalDdlSqliteAdapter(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
+    createIntrospector: (d) => new SqliteIntrospector(d),
     createQueryCompiler: () => new SqliteQueryCompiler(),
-  }
-  const db = new Kysely<MetadataSchema>({ dialect })
-  // The migration helpers take `Kysely<unknown>`, which `Kysely<MetadataSchema>` is not
-  // assignable to. A second, untyped instance over the same dialect shares the one guarded
-  // driver (and so the one connection), so no cast is needed.
-  const untypedDb = new Kysely<unknown>({ dialect })
+  })
 
   function toOpenError(err: unknown): PlatformError {
     if (err instanceof PlatformError) return err
