@@ -53,7 +53,7 @@ export default tseslint.config(
   {
     // Non-null assertions only where typed-array reads under noUncheckedIndexedAccess need them
     // (STYLE §3): numeric kernels read `x[i]!` with loop-bounded indices.
-    files: ['src/numeric/**', 'src/ml/**/kernels/**'],
+    files: ['src/numeric/**', 'src/ml/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
