@@ -30,6 +30,7 @@ export type { EncodedArray } from './state.js'
 export {
   assertMinClasses,
   classCounts,
+  classWeights,
   decodeClasses,
   encodeClasses,
   predictionColumn,
@@ -37,6 +38,7 @@ export {
   readEncoding,
   regressionTarget,
   requireTarget,
+  sampleWeightsFromClasses,
 } from './target.js'
 export type { ClassEncoding, EncodedTarget } from './target.js'
 export type {

@@ -240,3 +240,52 @@ export function readEncoding(v: unknown): ClassEncoding {
   if (!r.success) throw badState('classes', 'expected classes and the target dtype')
   return { classes: r.data.classes, dtype: r.data.dtype }
 }
+
+/**
+ * Per-class weights: `'balanced'` gives `n / (k · count_k)` (sklearn's `compute_class_weight`),
+ * a record gives the weight of each class by `String(label)` (missing classes weigh 1), and
+ * `undefined` gives all ones.
+ *
+ * @throws ValidationError if a record names a class y does not have, or a weight is not finite and > 0.
+ */
+export function classWeights(
+  target: EncodedTarget,
+  spec: 'balanced' | Readonly<Record<string, number>> | undefined,
+): Float64Array {
+  const k = target.classes.length
+  const w = new Float64Array(k).fill(1)
+  if (spec === undefined) return w
+  if (spec === 'balanced') {
+    const counts = classCounts(target)
+    for (let c = 0; c < k; c++) w[c] = target.codes.length / (k * (counts[c] ?? 1))
+    return w
+  }
+  const names = target.classes.map(String)
+  for (const [label, weight] of Object.entries(spec)) {
+    const c = names.indexOf(label)
+    if (c < 0 || !Number.isFinite(weight) || weight <= 0) {
+      throw new ValidationError(`invalid class weight for "${label}"`, [
+        {
+          path: ['params', 'classWeight', label],
+          code: 'invalid_value',
+          message:
+            c < 0
+              ? `"${label}" is not a class of y (${names.join(', ')})`
+              : 'must be a finite number > 0',
+        },
+      ])
+    }
+    w[c] = weight
+  }
+  return w
+}
+
+/** The weight of each row from per-class weights. */
+export function sampleWeightsFromClasses(
+  target: EncodedTarget,
+  weights: Float64Array,
+): Float64Array {
+  const out = new Float64Array(target.codes.length)
+  for (let i = 0; i < out.length; i++) out[i] = weights[target.codes[i] ?? 0] ?? 1
+  return out
+}
