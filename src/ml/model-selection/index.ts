@@ -1,0 +1,18 @@
+/**
+ * @module ml/model-selection
+ * Model selection: train/test splits, cross-validation splitters that reproduce
+ * scikit-learn's folds, cross-validated scores, grid and random hyperparameter search on
+ * worker threads, learning curves, and fits that run (and cancel) on a worker.
+ */
+export { GroupKFold, StratifiedGroupKFold } from './group-kfold.js'
+export type { GroupKFoldOptions, StratifiedGroupKFoldOptions } from './group-kfold.js'
+export { KFold, StratifiedKFold } from './kfold.js'
+export type { KFoldOptions } from './kfold.js'
+export { ShuffleSplit, StratifiedShuffleSplit } from './shuffle-split.js'
+export type { ShuffleSplitOptions } from './shuffle-split.js'
+export { isCvSplitter } from './splitter.js'
+export type { CvSplitter, Fold } from './splitter.js'
+export { TimeSeriesSplit } from './time-series-split.js'
+export type { TimeSeriesSplitOptions } from './time-series-split.js'
+export { trainTestSplit } from './train-test-split.js'
+export type { TrainTestSplit, TrainTestSplitOptions } from './train-test-split.js'
