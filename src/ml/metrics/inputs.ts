@@ -1,0 +1,526 @@
+/**
+ * Reading metric inputs: class labels (Columns of any label dtype or plain arrays) matched by
+ * label value, numeric vectors, sample weights and probability matrices, each validated with
+ * field-level `ValidationError`s.
+ */
+import { ValidationError, type ValidationIssue } from '../../core/index.js'
+import type { Column, Frame } from '../../frame/index.js'
+import type { ClassLabel } from '../base/index.js'
+
+/**
+ * Class labels: a Column (`cat`, `str`, `bool`, `i32`, `f64`, `f32`) or a plain array. Labels are
+ * matched by value, never by `cat` code: a `cat` column with categories `['no', 'yes']` matches a
+ * `str` column of `'no'`/`'yes'`. Booleans match the numbers 0 and 1 (as in Python); when one side
+ * holds strings and the other numbers, both are compared as strings (`1` matches `'1'`).
+ */
+export type LabelsInput =
+  Column | readonly ClassLabel[] | Float64Array | Float32Array | Int32Array | Uint8Array
+
+/** Numbers: a numeric Column (`f64`, `f32`, `i32`, `bool`) or an array of numbers. */
+export type NumbersInput = Column | ArrayLike<number>
+
+/**
+ * A dense probability (or score) matrix: `data[i * nCols + j]` (row-major, the default) or
+ * `data[j * nRows + i]` (`layout: 'col'`). Compatible with `DenseMatrix` from `ml/base`.
+ */
+export interface ScoreMatrix {
+  readonly data: ArrayLike<number>
+  readonly nRows: number
+  readonly nCols: number
+  readonly layout?: 'row' | 'col'
+}
+
+/**
+ * Class probabilities: a Frame like `Classifier.predictProba` returns (one numeric column per
+ * class, named `String(label)`), or a {@link ScoreMatrix} whose columns are the sorted classes
+ * (or the `labels` option of the metric).
+ */
+export type ProbaInput = Frame | ScoreMatrix
+
+/** How labels compare: as numbers (booleans become 0/1), as booleans, or as strings. */
+type LabelKind = 'number' | 'boolean' | 'string'
+
+/** One label vector: distinct values in first-seen order and each row's index into them. */
+interface LabelVector {
+  readonly kind: LabelKind
+  readonly uniques: readonly (number | string)[]
+  readonly codes: Int32Array
+}
+
+/** Labels of one or more vectors on a shared, sorted class list. */
+export interface EncodedLabels {
+  /** The classes, sorted (or in the order of an explicit `labels` option). */
+  readonly classes: readonly ClassLabel[]
+  /** Per input vector: the class index of each row, `-1` for a label not in `classes`. */
+  readonly codes: readonly Int32Array[]
+}
+
+function issue(path: string, code: string, message: string): ValidationIssue {
+  return { path: [path], code, message }
+}
+
+function fail(message: string, path: string, code: string, detail = message): never {
+  throw new ValidationError(message, [issue(path, code, detail)])
+}
+
+function isColumn(x: unknown): x is Column {
+  return typeof x === 'object' && x !== null && 'dtype' in x && 'values' in x && 'name' in x
+}
+
+function isFrame(x: unknown): x is Frame {
+  return typeof x === 'object' && x !== null && 'columns' in x && 'nRows' in x && 'nColumns' in x
+}
+
+/** True when `x` is a Frame (not a matrix, a Column or an array). */
+export function isFrameInput(x: unknown): x is Frame {
+  return isFrame(x)
+}
+
+/** True when `x` is a {@link ScoreMatrix} or a Frame (a 2-D input). */
+export function isProbaInput(x: unknown): x is ProbaInput {
+  if (isFrame(x)) return true
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !isColumn(x) &&
+    'data' in x &&
+    'nRows' in x &&
+    'nCols' in x
+  )
+}
+
+/** The number of rows of a labels or numbers input. */
+export function inputLength(x: LabelsInput | NumbersInput): number {
+  return x.length
+}
+
+function checkMissing(col: Column, path: string): void {
+  if (col.validity !== undefined) {
+    const first = col.validity.indexOf(0)
+    fail(`${path} has missing values`, path, 'missing_values', `missing value at row ${first}`)
+  }
+}
+
+function numericUniques(v: ArrayLike<number>, path: string, kind: LabelKind): LabelVector {
+  const n = v.length
+  const codes = new Int32Array(n)
+  const uniques: number[] = []
+  const index = new Map<number, number>()
+  let last = NaN
+  let lastCode = -1
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!
+    if (x === last) {
+      codes[i] = lastCode
+      continue
+    }
+    if (!Number.isFinite(x)) {
+      fail(`${path} has a non-finite label`, path, 'non_finite', `non-finite label at row ${i}`)
+    }
+    let c = index.get(x)
+    if (c === undefined) {
+      c = uniques.length
+      // -0 and 0 are one label (Map keys use SameValueZero); store +0.
+      uniques.push(x === 0 ? 0 : x)
+      index.set(x, c)
+    }
+    codes[i] = c
+    last = x
+    lastCode = c
+  }
+  return { kind, uniques, codes }
+}
+
+function stringUniques(v: readonly string[]): LabelVector {
+  const n = v.length
+  const codes = new Int32Array(n)
+  const uniques: string[] = []
+  const index = new Map<string, number>()
+  for (let i = 0; i < n; i++) {
+    const x = v[i]!
+    let c = index.get(x)
+    if (c === undefined) {
+      c = uniques.length
+      uniques.push(x)
+      index.set(x, c)
+    }
+    codes[i] = c
+  }
+  return { kind: 'string', uniques, codes }
+}
+
+function columnLabels(col: Column, path: string): LabelVector {
+  checkMissing(col, path)
+  switch (col.dtype) {
+    case 'cat': {
+      const k = col.categories.length
+      const remap = new Int32Array(k).fill(-1)
+      const uniques: string[] = []
+      const n = col.length
+      const codes = new Int32Array(n)
+      for (let i = 0; i < n; i++) {
+        const c = col.values[i]!
+        let r = remap[c]!
+        if (r < 0) {
+          r = uniques.length
+          remap[c] = r
+          uniques.push(col.categories[c]!)
+        }
+        codes[i] = r
+      }
+      return { kind: 'string', uniques, codes }
+    }
+    case 'str':
+      return stringUniques(col.values)
+    case 'bool':
+      return numericUniques(col.values, path, 'boolean')
+    case 'i32':
+    case 'f64':
+    case 'f32':
+      return numericUniques(col.values, path, 'number')
+    case 'ts':
+      return fail(`${path} is a timestamp column, not class labels`, path, 'bad_dtype')
+  }
+}
+
+function arrayLabels(arr: readonly ClassLabel[], path: string): LabelVector {
+  const n = arr.length
+  if (n === 0) return { kind: 'number', uniques: [], codes: new Int32Array(0) }
+  const first: unknown = arr[0]
+  const t = typeof first
+  for (let i = 0; i < n; i++) {
+    const x: unknown = arr[i]
+    if (x === null || x === undefined) {
+      fail(`${path} has missing values`, path, 'missing_values', `missing value at row ${i}`)
+    }
+    if (typeof x !== t) {
+      fail(
+        `${path} mixes label types (${t} and ${typeof x})`,
+        path,
+        'mixed_types',
+        `row ${i} is a ${typeof x}, row 0 a ${t}`,
+      )
+    }
+  }
+  switch (t) {
+    case 'string':
+      return stringUniques(arr as readonly string[])
+    case 'boolean':
+      return numericUniques(
+        Uint8Array.from(arr as readonly boolean[], (b) => (b ? 1 : 0)),
+        path,
+        'boolean',
+      )
+    case 'number':
+      return numericUniques(arr as readonly number[], path, 'number')
+    default:
+      return fail(`${path} must hold strings, numbers or booleans`, path, 'bad_type')
+  }
+}
+
+function readLabelVector(input: LabelsInput, path: string): LabelVector {
+  if (isColumn(input)) return columnLabels(input, path)
+  if (
+    input instanceof Float64Array ||
+    input instanceof Float32Array ||
+    input instanceof Int32Array ||
+    input instanceof Uint8Array
+  ) {
+    return numericUniques(input, path, 'number')
+  }
+  if (!Array.isArray(input)) return fail(`${path} must be a Column or an array`, path, 'bad_type')
+  return arrayLabels(input, path)
+}
+
+function unifiedKind(kinds: readonly LabelKind[]): LabelKind {
+  if (kinds.includes('string')) return 'string'
+  if (kinds.includes('number')) return 'number'
+  return 'boolean'
+}
+
+/** A label value converted to the comparison key of `kind`, or `undefined` if it cannot match. */
+function keyOf(value: ClassLabel, kind: LabelKind): number | string | undefined {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string' ? value : String(value)
+    case 'number':
+    case 'boolean': {
+      if (typeof value === 'boolean') return value ? 1 : 0
+      if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : undefined
+      const x = value.trim() === '' ? NaN : Number(value)
+      return Number.isFinite(x) ? x : undefined
+    }
+  }
+}
+
+function uniqueKey(u: number | string, from: LabelKind, to: LabelKind): number | string {
+  if (to !== 'string') return u
+  if (from === 'boolean') return u === 1 ? 'true' : 'false'
+  return String(u)
+}
+
+function labelOf(key: number | string, kind: LabelKind): ClassLabel {
+  return kind === 'boolean' ? key === 1 : key
+}
+
+function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  const sa = String(a)
+  const sb = String(b)
+  return sa < sb ? -1 : sa > sb ? 1 : 0
+}
+
+/**
+ * Encodes label vectors on one class list, matched by label value.
+ *
+ * Without `labels`, the classes are the sorted union of every vector's labels (numbers ascending,
+ * strings by code unit, `false` before `true`), like sklearn's `unique_labels`. With `labels`,
+ * the classes are those labels in that order and rows whose label is not among them get `-1`.
+ *
+ * @throws ValidationError for missing or non-finite labels, mixed types, or duplicate `labels`.
+ */
+export function encodeLabels(
+  inputs: readonly { readonly input: LabelsInput; readonly path: string }[],
+  labels?: readonly ClassLabel[],
+): EncodedLabels {
+  const vectors = inputs.map((e) => readLabelVector(e.input, e.path))
+  const kinds = vectors.map((v) => v.kind)
+  const dataKind = unifiedKind(kinds)
+  // An explicit label that cannot be read in the data's kind ('a' for numeric labels) makes
+  // every label compare as a string, so that it still gets its (empty) class.
+  const kind = labels?.some((l) => keyOf(l, dataKind) === undefined) === true ? 'string' : dataKind
+  let classKeys: (number | string)[]
+  if (labels === undefined) {
+    const all = new Set<number | string>()
+    vectors.forEach((v) => {
+      for (const u of v.uniques) all.add(uniqueKey(u, v.kind, kind))
+    })
+    classKeys = [...all].sort(compareKeys)
+  } else {
+    const seen = new Set<number | string>()
+    classKeys = labels.map((l, j) => {
+      const key = keyOf(l, kind) ?? String(l)
+      if (seen.has(key)) {
+        fail('labels has duplicates', 'labels', 'duplicate', `labels[${j}] repeats ${String(l)}`)
+      }
+      seen.add(key)
+      return key
+    })
+  }
+  const keyIndex = new Map<number | string, number>()
+  classKeys.forEach((k, j) => keyIndex.set(k, j))
+  const codes = vectors.map((v) => {
+    const remap = Int32Array.from(v.uniques, (u) => keyIndex.get(uniqueKey(u, v.kind, kind)) ?? -1)
+    const out = new Int32Array(v.codes.length)
+    for (let i = 0; i < out.length; i++) out[i] = remap[v.codes[i]!]!
+    return out
+  })
+  return { classes: Object.freeze(classKeys.map((k) => labelOf(k, kind))), codes }
+}
+
+/**
+ * The index of `label` in `classes` (matched by value like {@link encodeLabels}), or -1.
+ */
+export function findLabel(classes: readonly ClassLabel[], label: ClassLabel): number {
+  if (classes.length === 0) return -1
+  const kind: LabelKind = classes.some((c) => typeof c === 'string')
+    ? 'string'
+    : classes.some((c) => typeof c === 'number')
+      ? 'number'
+      : 'boolean'
+  const key = keyOf(label, kind)
+  if (key === undefined) return -1
+  for (let j = 0; j < classes.length; j++) if (keyOf(classes[j]!, kind) === key) return j
+  return -1
+}
+
+/**
+ * Reads numbers into a `Float64Array` (the input itself when it already is one).
+ *
+ * @throws ValidationError for missing values, a non-numeric Column, or (unless `allowNonFinite`)
+ * NaN and ±Infinity.
+ */
+export function readNumbers(
+  input: NumbersInput,
+  path: string,
+  allowNonFinite = false,
+): Float64Array {
+  let out: Float64Array
+  if (isColumn(input)) {
+    checkMissing(input, path)
+    if (
+      input.dtype !== 'f64' &&
+      input.dtype !== 'f32' &&
+      input.dtype !== 'i32' &&
+      input.dtype !== 'bool'
+    ) {
+      fail(`${path} must be numeric, got a ${input.dtype} column`, path, 'not_numeric')
+    }
+    out = input.values instanceof Float64Array ? input.values : Float64Array.from(input.values)
+  } else if (input instanceof Float64Array) {
+    out = input
+  } else {
+    const n = input.length
+    out = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const x: unknown = input[i]
+      if (typeof x !== 'number') {
+        fail(`${path} must hold numbers`, path, 'not_numeric', `row ${i} is not a number`)
+      }
+      out[i] = x
+    }
+  }
+  if (!allowNonFinite) {
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i]!)) {
+        const what = Number.isNaN(out[i]!) ? 'NaN' : 'infinite'
+        fail(`${path} contains ${what} values`, path, 'non_finite', `${what} value at row ${i}`)
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Reads optional sample weights: finite numbers, one per row.
+ *
+ * @throws ValidationError for a length other than `n`, or a missing or non-finite weight.
+ */
+export function readWeights(input: NumbersInput | undefined, n: number): Float64Array | undefined {
+  if (input === undefined) return undefined
+  const w = readNumbers(input, 'sampleWeight')
+  if (w.length !== n) {
+    fail(
+      `sampleWeight has ${w.length} values but there are ${n} samples`,
+      'sampleWeight',
+      'length_mismatch',
+    )
+  }
+  return w
+}
+
+/**
+ * Checks that every input has the same, non-zero number of rows.
+ *
+ * @throws ValidationError with one issue per input whose length differs from the first's, or an
+ * `empty` issue when there are no rows.
+ */
+export function checkLengths(
+  entries: readonly { readonly path: string; readonly n: number }[],
+): number {
+  const first = entries[0]
+  if (first === undefined) return 0
+  const issues: ValidationIssue[] = []
+  for (const e of entries.slice(1)) {
+    if (e.n !== first.n) {
+      issues.push(
+        issue(e.path, 'length_mismatch', `${e.path} has ${e.n} rows, ${first.path} has ${first.n}`),
+      )
+    }
+  }
+  if (issues.length > 0) throw new ValidationError('inputs have different lengths', issues)
+  if (first.n === 0) fail('metrics need at least one sample', first.path, 'empty', 'no rows')
+  return first.n
+}
+
+/** A probability matrix read into row-major `Float64Array` form with its column labels. */
+export interface ReadProba {
+  /** `data[i * nCols + j]`. */
+  readonly data: Float64Array
+  readonly nRows: number
+  readonly nCols: number
+  /** The class of each column. */
+  readonly labels: readonly ClassLabel[]
+}
+
+/**
+ * Reads class probabilities. A Frame's columns name their classes (`String(label)`); a matrix's
+ * columns are `labels` if given, else the sorted classes of `yTrue` (`defaultLabels`).
+ *
+ * @throws ValidationError for non-numeric or missing columns, non-finite values, or a matrix whose
+ * column count differs from the number of labels.
+ */
+export function readProba(
+  input: ProbaInput,
+  path: string,
+  defaultLabels: readonly ClassLabel[],
+  labels?: readonly ClassLabel[],
+): ReadProba {
+  if (isFrame(input)) {
+    const nRows = input.nRows
+    const nCols = input.nColumns
+    const data = new Float64Array(nRows * nCols)
+    input.columns.forEach((col, j) => {
+      const v = readNumbers(col, `${path}.${col.name}`)
+      for (let i = 0; i < nRows; i++) data[i * nCols + j] = v[i]!
+    })
+    // Column names are String(label); map them back onto the labels of y where possible.
+    const out = input.columns.map((col): ClassLabel => {
+      const j = findLabel(defaultLabels, col.name)
+      return j >= 0 ? defaultLabels[j]! : col.name
+    })
+    return { data, nRows, nCols, labels: out }
+  }
+  const { nRows, nCols } = input
+  const cols = labels ?? defaultLabels
+  if (cols.length !== nCols) {
+    fail(
+      `${path} has ${nCols} columns but there are ${cols.length} classes`,
+      path,
+      'shape_mismatch',
+      `expected ${cols.length} columns (one per class, in sorted order or as in labels)`,
+    )
+  }
+  if (input.data.length !== nRows * nCols) {
+    fail(`${path} data has ${input.data.length} values, not ${nRows}×${nCols}`, path, 'bad_shape')
+  }
+  const data = new Float64Array(nRows * nCols)
+  const colMajor = input.layout === 'col'
+  for (let i = 0; i < nRows; i++) {
+    for (let j = 0; j < nCols; j++) {
+      const x = input.data[colMajor ? j * nRows + i : i * nCols + j]!
+      if (!Number.isFinite(x)) {
+        fail(`${path} contains non-finite values`, path, 'non_finite', `row ${i}, column ${j}`)
+      }
+      data[i * nCols + j] = x
+    }
+  }
+  return { data, nRows, nCols, labels: cols }
+}
+
+/** Labels sorted like sklearn's `np.unique` (numbers ascending, strings by code unit, false < true). */
+export function sortLabels(labels: readonly ClassLabel[]): ClassLabel[] {
+  return [...labels].sort((a, b) => {
+    if (typeof a !== 'string' && typeof b !== 'string') return Number(a) - Number(b)
+    const sa = String(a)
+    const sb = String(b)
+    return sa < sb ? -1 : sa > sb ? 1 : 0
+  })
+}
+
+/**
+ * The index in `classes` of the positive class: `posLabel` if given (-1 when absent, so that no
+ * sample is positive), else 1 when the labels are a subset of {0, 1} or {−1, 1} (booleans count
+ * as 0/1), as sklearn's `_check_pos_label_consistency`.
+ *
+ * @throws ValidationError when `posLabel` is omitted and the labels are anything else.
+ */
+export function resolvePosLabel(
+  classes: readonly ClassLabel[],
+  posLabel: ClassLabel | undefined,
+): number {
+  if (posLabel !== undefined) return findLabel(classes, posLabel)
+  const nums = classes.map((c) => (typeof c === 'boolean' ? Number(c) : c))
+  const ok =
+    nums.every((c) => typeof c === 'number') &&
+    (nums.every((c) => c === 0 || c === 1) || nums.every((c) => c === -1 || c === 1))
+  if (!ok) {
+    const shown = classes.map((c) => JSON.stringify(c)).join(', ')
+    fail(
+      `yTrue takes values in {${shown}} and posLabel is not specified: use labels in {0, 1} or {-1, 1}, or pass posLabel`,
+      'posLabel',
+      'required',
+    )
+  }
+  return findLabel(classes, 1)
+}

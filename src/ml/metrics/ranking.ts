@@ -1,0 +1,602 @@
+/**
+ * Ranking metrics on scores: ROC curve and ROC AUC (binary, multiclass one-vs-rest and
+ * one-vs-one), precision–recall curve, average precision, and threshold selection.
+ */
+import { ValidationError } from '../../core/index.js'
+import type { ClassLabel } from '../base/index.js'
+
+import type { SampleWeightOptions } from './classification.js'
+import { binaryCurve, trapezoid, type BinaryCurve } from './curve.js'
+import {
+  checkLengths,
+  encodeLabels,
+  findLabel,
+  isProbaInput,
+  readNumbers,
+  readProba,
+  readWeights,
+  resolvePosLabel,
+  sortLabels,
+  type LabelsInput,
+  type NumbersInput,
+  type ProbaInput,
+  type ReadProba,
+} from './inputs.js'
+
+/** Scores: one number per sample, or a probability Frame/matrix (one column per class). */
+export type ScoresInput = NumbersInput | ProbaInput
+
+/** Options of {@link rocAucScore}. */
+export interface RocAucOptions extends SampleWeightOptions {
+  /** Multiclass average over the per-class scores. @default 'macro' */
+  readonly average?: 'macro' | 'weighted' | 'micro'
+  /**
+   * Multiclass strategy: one-vs-rest or one-vs-one (Hand & Till; no sample weights). sklearn's
+   * default `'raise'` is not offered: a probability matrix with more than two classes means
+   * multiclass.
+   * @default 'ovr'
+   */
+  readonly multiClass?: 'ovr' | 'ovo'
+  /** The classes of a matrix's columns, in order. @default the sorted labels of yTrue */
+  readonly labels?: readonly ClassLabel[]
+  /** Binary only: the standardized partial AUC up to this false positive rate (McClish). */
+  readonly maxFpr?: number
+}
+
+/** Options of the binary curves and of average precision. */
+export interface CurveOptions extends SampleWeightOptions {
+  /**
+   * The positive class. Curves default to 1 when the labels are in {0, 1} or {−1, 1} and need it
+   * otherwise; average precision and the threshold helpers default to 1.
+   */
+  readonly posLabel?: ClassLabel
+}
+
+function onlyOneClass(): never {
+  throw new ValidationError(
+    'only one class present in yTrue: ROC AUC is not defined in that case',
+    [{ path: ['yTrue'], code: 'single_class', message: 'yTrue needs both classes for ROC AUC' }],
+  )
+}
+
+/** A ROC curve. */
+export interface RocCurve {
+  /** False positive rates, increasing from 0. */
+  readonly fpr: Float64Array
+  /** True positive rates, increasing from 0. */
+  readonly tpr: Float64Array
+  /** Decreasing thresholds: a sample is predicted positive when its score is ≥ the threshold. */
+  readonly thresholds: Float64Array
+}
+
+function rocFromCurve(c: BinaryCurve, dropIntermediate: boolean): RocCurve {
+  let { fps, tps, thresholds } = c
+  const d = fps.length
+  if (dropIntermediate && d > 2) {
+    // Keep the ends and every point where the curve bends (a non-zero second difference).
+    const keep: number[] = [0]
+    for (let i = 1; i < d - 1; i++) {
+      const f2 = fps[i + 1]! - fps[i]! - (fps[i]! - fps[i - 1]!)
+      const t2 = tps[i + 1]! - tps[i]! - (tps[i]! - tps[i - 1]!)
+      if (f2 !== 0 || t2 !== 0) keep.push(i)
+    }
+    keep.push(d - 1)
+    fps = Float64Array.from(keep, (i) => c.fps[i]!)
+    tps = Float64Array.from(keep, (i) => c.tps[i]!)
+    thresholds = Float64Array.from(keep, (i) => c.thresholds[i]!)
+  }
+  const m = fps.length
+  const fpr = new Float64Array(m + 1)
+  const tpr = new Float64Array(m + 1)
+  const th = new Float64Array(m + 1)
+  const fLast = m > 0 ? fps[m - 1]! : 0
+  const tLast = m > 0 ? tps[m - 1]! : 0
+  // sklearn 1.2 puts thresholds[0] + 1 in front (1.3 changed it to +Infinity).
+  th[0] = m > 0 ? thresholds[0]! + 1 : 1
+  for (let i = 0; i < m; i++) {
+    fpr[i + 1] = fLast <= 0 ? NaN : fps[i]! / fLast
+    tpr[i + 1] = tLast <= 0 ? NaN : tps[i]! / tLast
+    th[i + 1] = thresholds[i]!
+  }
+  if (fLast <= 0) fpr[0] = NaN
+  if (tLast <= 0) tpr[0] = NaN
+  return { fpr, tpr, thresholds: th }
+}
+
+interface BinaryInput {
+  readonly positive: Uint8Array
+  readonly score: Float64Array
+  readonly weight: Float64Array | undefined
+  readonly classes: readonly ClassLabel[]
+}
+
+/** Reads yTrue and 1-D scores (or the `posLabel` column of a probability input). */
+function readBinary(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  sampleWeight: NumbersInput | undefined,
+  pickPositive: (classes: readonly ClassLabel[]) => number,
+): BinaryInput {
+  const y = encodeLabels([{ input: yTrue, path: 'yTrue' }])
+  const classes = y.classes
+  let score: Float64Array
+  let pos: number
+  if (isProbaInput(yScore)) {
+    const proba = readProba(yScore, 'yScore', classes)
+    checkLengths([
+      { path: 'yTrue', n: yTrue.length },
+      { path: 'yScore', n: proba.nRows },
+    ])
+    pos = pickPositive(classes)
+    const label = pos >= 0 ? classes[pos]! : undefined
+    const col = label === undefined ? -1 : findLabel(proba.labels, label)
+    if (col < 0) {
+      throw new ValidationError('the probabilities have no column for the positive class', [
+        {
+          path: ['yScore'],
+          code: 'missing_class',
+          message: `no column named ${String(label)}`,
+        },
+      ])
+    }
+    score = column(proba, col)
+  } else {
+    score = readNumbers(yScore, 'yScore')
+    checkLengths([
+      { path: 'yTrue', n: yTrue.length },
+      { path: 'yScore', n: score.length },
+    ])
+    pos = pickPositive(classes)
+  }
+  const weight = readWeights(sampleWeight, score.length)
+  const codes = y.codes[0]!
+  const positive = new Uint8Array(codes.length)
+  for (let i = 0; i < codes.length; i++) positive[i] = codes[i] === pos ? 1 : 0
+  return { positive, score, weight, classes }
+}
+
+function column(p: ReadProba, j: number): Float64Array {
+  const out = new Float64Array(p.nRows)
+  for (let i = 0; i < p.nRows; i++) out[i] = p.data[i * p.nCols + j]!
+  return out
+}
+
+/**
+ * The ROC curve of a binary problem: false and true positive rates at each distinct threshold.
+ *
+ * ## Method
+ * {@link binaryCurve} (one sort), then, with `dropIntermediate`, only the points where the curve
+ * bends; a point (0, 0) with threshold `max + 1` is put first, as in sklearn 1.2.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.roc_curve`; Fawcett, "An introduction to ROC analysis",
+ * Pattern Recognition Letters 27 (2006).
+ *
+ * @throws ValidationError for empty input, a length mismatch, non-finite scores, or labels other
+ * than {0, 1}/{−1, 1} without `posLabel`.
+ * @example
+ * ```ts
+ * rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).tpr // Float64Array [0, 0.5, 0.5, 1, 1]
+ * ```
+ */
+export function rocCurve(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: CurveOptions & { readonly dropIntermediate?: boolean } = {},
+): RocCurve {
+  const b = readBinary(yTrue, yScore, options.sampleWeight, (c) =>
+    resolvePosLabel(c, options.posLabel),
+  )
+  return rocFromCurve(binaryCurve(b.positive, b.score, b.weight), options.dropIntermediate ?? true)
+}
+
+function binaryAuc(
+  positive: Uint8Array,
+  score: Float64Array,
+  weight: Float64Array | undefined,
+  maxFpr: number | undefined,
+): number {
+  let nPos = 0
+  for (let i = 0; i < positive.length; i++) nPos += positive[i]!
+  if (nPos === 0 || nPos === positive.length) onlyOneClass()
+  const { fpr, tpr } = rocFromCurve(binaryCurve(positive, score, weight), true)
+  if (maxFpr === undefined || maxFpr === 1) return trapezoid(fpr, tpr)
+  if (!(maxFpr > 0 && maxFpr <= 1)) {
+    throw new ValidationError('maxFpr must be in (0, 1]', [
+      { path: ['maxFpr'], code: 'invalid_value', message: `got ${maxFpr}` },
+    ])
+  }
+  // Cut the curve at maxFpr, adding one interpolated point (sklearn's searchsorted 'right').
+  let stop = 0
+  while (stop < fpr.length && fpr[stop]! <= maxFpr) stop++
+  const x0 = fpr[stop - 1]!
+  const x1 = fpr[stop]!
+  const y0 = tpr[stop - 1]!
+  const y1 = tpr[stop]!
+  const xs = new Float64Array(stop + 1)
+  const ys = new Float64Array(stop + 1)
+  xs.set(fpr.subarray(0, stop))
+  ys.set(tpr.subarray(0, stop))
+  xs[stop] = maxFpr
+  ys[stop] = ((y1 - y0) / (x1 - x0)) * (maxFpr - x0) + y0
+  const partial = trapezoid(xs, ys)
+  const minArea = 0.5 * maxFpr ** 2
+  const maxArea = maxFpr
+  return 0.5 * (1 + (partial - minArea) / (maxArea - minArea))
+}
+
+/**
+ * Area under the ROC curve.
+ *
+ * Binary: `yScore` is one score per sample (the greater label is positive) or a probability
+ * Frame/matrix with two columns. Multiclass: a probability Frame (as `predictProba` returns) or
+ * matrix whose rows sum to 1, averaged one-vs-rest (`macro`, `weighted` by prevalence, or `micro`)
+ * or one-vs-one (Hand & Till).
+ *
+ * ## Method
+ * Trapezoidal area under {@link rocCurve} (one sort per class); ties in scores count half, as
+ * the trapezoid between tied points does.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.roc_auc_score`; Hand & Till, "A simple generalisation of the
+ * area under the ROC curve for multiple class classification problems", Machine Learning 45
+ * (2001); McClish, "Analyzing a portion of the ROC curve", Med. Decis. Making 9 (1989).
+ *
+ * @throws ValidationError for a single class in yTrue (AUC is undefined), empty input, a length
+ * mismatch, non-finite scores, rows of a multiclass matrix not summing to 1, or labels of yTrue
+ * missing from the probability columns.
+ * @example
+ * ```ts
+ * rocAucScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.75
+ * ```
+ */
+export function rocAucScore(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: RocAucOptions = {},
+): number {
+  if (isProbaInput(yScore)) {
+    const y = encodeLabels([{ input: yTrue, path: 'yTrue' }])
+    const proba = readProba(yScore, 'yScore', y.classes, options.labels)
+    checkLengths([
+      { path: 'yTrue', n: yTrue.length },
+      { path: 'yScore', n: proba.nRows },
+    ])
+    if (proba.nCols > 2 || y.classes.length > 2) return multiclassAuc(yTrue, proba, options)
+  }
+  const b = readBinary(yTrue, yScore, options.sampleWeight, (c) => {
+    if (c.length > 2) {
+      throw new ValidationError('multiclass ROC AUC needs a probability matrix', [
+        {
+          path: ['yScore'],
+          code: 'multiclass',
+          message: `yTrue has ${c.length} classes: pass one probability column per class`,
+        },
+      ])
+    }
+    if (c.length < 2) onlyOneClass()
+    return 1
+  })
+  return binaryAuc(b.positive, b.score, b.weight, options.maxFpr)
+}
+
+function multiclassAuc(yTrue: LabelsInput, proba: ReadProba, options: RocAucOptions): number {
+  if (options.maxFpr !== undefined && options.maxFpr !== 1) {
+    throw new ValidationError('partial AUC is not available for multiclass', [
+      { path: ['maxFpr'], code: 'multiclass', message: 'maxFpr must be unset for multiclass' },
+    ])
+  }
+  const { data, nRows: n, nCols: k, labels } = proba
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    for (let j = 0; j < k; j++) s += data[i * k + j]!
+    // numpy.allclose(1, s): |1 − s| ≤ 1e-8 + 1e-5·|s|
+    if (!(Math.abs(1 - s) <= 1e-8 + 1e-5 * Math.abs(s))) {
+      throw new ValidationError(
+        'multiclass ROC AUC needs probabilities: each row of yScore must sum to 1',
+        [{ path: ['yScore'], code: 'not_probabilities', message: `row ${i} sums to ${s}` }],
+      )
+    }
+  }
+  const codes = encodeLabels([{ input: yTrue, path: 'yTrue' }], labels).codes[0]!
+  const missing = codes.indexOf(-1)
+  if (missing >= 0) {
+    throw new ValidationError('yTrue contains labels that have no probability column', [
+      {
+        path: ['yTrue'],
+        code: 'unknown_label',
+        message: `row ${missing} has a label not among ${labels.map(String).join(', ')}`,
+      },
+    ])
+  }
+  const w = readWeights(options.sampleWeight, n)
+  const average = options.average ?? 'macro'
+  if ((options.multiClass ?? 'ovr') === 'ovo') {
+    if (w !== undefined) {
+      throw new ValidationError('sample weights are not supported for one-vs-one ROC AUC', [
+        { path: ['sampleWeight'], code: 'unsupported', message: 'use multiClass: ovr' },
+      ])
+    }
+    if (average === 'micro') {
+      throw new ValidationError("one-vs-one ROC AUC averages 'macro' or 'weighted'", [
+        { path: ['average'], code: 'invalid_value', message: 'micro is one-vs-rest only' },
+      ])
+    }
+    return ovoAuc(codes, proba, average === 'weighted')
+  }
+  if (average === 'micro') {
+    const positive = new Uint8Array(n * k)
+    const wRep = w === undefined ? undefined : new Float64Array(n * k)
+    for (let i = 0; i < n; i++) {
+      positive[i * k + codes[i]!] = 1
+      if (wRep !== undefined) wRep.fill(w![i]!, i * k, i * k + k)
+    }
+    return binaryAuc(positive, data, wRep, undefined)
+  }
+  const scores = new Float64Array(k)
+  const classWeight = new Float64Array(k)
+  const positive = new Uint8Array(n)
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) {
+      const isPos = codes[i] === c
+      positive[i] = isPos ? 1 : 0
+      if (isPos) classWeight[c]! += w === undefined ? 1 : w[i]!
+    }
+    scores[c] = binaryAuc(positive, column(proba, c), w, undefined)
+  }
+  if (average === 'macro') return scores.reduce((a, b) => a + b, 0) / k
+  let sw = 0
+  for (let c = 0; c < k; c++) sw += classWeight[c]!
+  if (Math.abs(sw) <= 1e-8) return 0
+  let s = 0
+  for (let c = 0; c < k; c++) s += (classWeight[c] === 0 ? 0 : scores[c]!) * classWeight[c]!
+  return s / sw
+}
+
+function ovoAuc(codes: Int32Array, proba: ReadProba, weighted: boolean): number {
+  const n = codes.length
+  const k = proba.nCols
+  const present: number[] = []
+  const seen = new Uint8Array(k)
+  for (let i = 0; i < n; i++) seen[codes[i]!] = 1
+  for (let c = 0; c < k; c++) if (seen[c] === 1) present.push(c)
+  let s = 0
+  let sw = 0
+  for (let ia = 0; ia < present.length; ia++) {
+    for (let ib = ia + 1; ib < present.length; ib++) {
+      const a = present[ia]!
+      const b = present[ib]!
+      let m = 0
+      for (let i = 0; i < n; i++) if (codes[i] === a || codes[i] === b) m++
+      const isA = new Uint8Array(m)
+      const isB = new Uint8Array(m)
+      const sa = new Float64Array(m)
+      const sb = new Float64Array(m)
+      for (let i = 0, j = 0; i < n; i++) {
+        const c = codes[i]!
+        if (c !== a && c !== b) continue
+        isA[j] = c === a ? 1 : 0
+        isB[j] = c === b ? 1 : 0
+        sa[j] = proba.data[i * k + a]!
+        sb[j] = proba.data[i * k + b]!
+        j++
+      }
+      const pair =
+        (binaryAuc(isA, sa, undefined, undefined) + binaryAuc(isB, sb, undefined, undefined)) / 2
+      const prevalence = weighted ? m / n : 1
+      s += pair * prevalence
+      sw += prevalence
+    }
+  }
+  return s / sw
+}
+
+/** A precision–recall curve. */
+export interface PrecisionRecallCurve {
+  /** Precision at each threshold (ascending thresholds), then a final 1. */
+  readonly precision: Float64Array
+  /** Recall at each threshold, decreasing, then a final 0. */
+  readonly recall: Float64Array
+  /** The distinct scores, ascending (one fewer than `precision`). */
+  readonly thresholds: Float64Array
+}
+
+function prFromCurve(c: BinaryCurve): PrecisionRecallCurve {
+  const d = c.tps.length
+  const precision = new Float64Array(d + 1)
+  const recall = new Float64Array(d + 1)
+  const thresholds = new Float64Array(d)
+  const tLast = d > 0 ? c.tps[d - 1]! : 0
+  for (let i = 0; i < d; i++) {
+    const r = d - 1 - i
+    const tp = c.tps[r]!
+    const ps = tp + c.fps[r]!
+    precision[i] = ps !== 0 ? tp / ps : 0
+    // No positive in yTrue: sklearn sets recall to 1 at every threshold.
+    recall[i] = tLast === 0 ? 1 : tp / tLast
+    thresholds[i] = c.thresholds[r]!
+  }
+  precision[d] = 1
+  recall[d] = 0
+  return { precision, recall, thresholds }
+}
+
+/**
+ * The precision–recall curve of a binary problem.
+ *
+ * ## Method
+ * {@link binaryCurve} (one sort); precision TP/(TP+FP) (0 when nothing is predicted positive),
+ * recall TP/P; reversed so thresholds ascend, with a final point (recall 0, precision 1).
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.precision_recall_curve`.
+ *
+ * @throws ValidationError like {@link rocCurve}.
+ * @example
+ * ```ts
+ * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).recall // Float64Array [1, 1, 0.5, 0.5, 0]
+ * ```
+ */
+export function precisionRecallCurve(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: CurveOptions = {},
+): PrecisionRecallCurve {
+  const b = readBinary(yTrue, yScore, options.sampleWeight, (c) =>
+    resolvePosLabel(c, options.posLabel),
+  )
+  return prFromCurve(binaryCurve(b.positive, b.score, b.weight))
+}
+
+function positiveDefaultOne(posLabel: ClassLabel | undefined) {
+  return (classes: readonly ClassLabel[]): number => {
+    if (classes.length > 2) {
+      throw new ValidationError('average precision supports binary targets only', [
+        { path: ['yTrue'], code: 'multiclass', message: `yTrue has ${classes.length} classes` },
+      ])
+    }
+    const label = posLabel ?? 1
+    const pos = findLabel(classes, label)
+    if (pos < 0 && classes.length === 2) {
+      throw new ValidationError(`posLabel=${String(label)} is not a valid label`, [
+        {
+          path: ['posLabel'],
+          code: 'not_present',
+          message: `should be one of ${sortLabels(classes).map(String).join(', ')}`,
+        },
+      ])
+    }
+    return pos
+  }
+}
+
+/**
+ * Average precision: the area under the precision–recall step curve, without interpolation
+ * (sklearn's `average_precision_score`, the usual "PR AUC").
+ *
+ * ## Method
+ * AP = Σₙ (Rₙ − Rₙ₋₁)·Pₙ over the thresholds of {@link precisionRecallCurve}.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.average_precision_score`; Zhu, "Recall, precision and average
+ * precision" (2004).
+ *
+ * @throws ValidationError for more than two labels, a `posLabel` (default 1) that is not one of
+ * two present labels, empty input, a length mismatch or non-finite scores.
+ * @example
+ * ```ts
+ * averagePrecisionScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) // 0.8333333333333333
+ * ```
+ */
+export function averagePrecisionScore(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: CurveOptions = {},
+): number {
+  const b = readBinary(yTrue, yScore, options.sampleWeight, positiveDefaultOne(options.posLabel))
+  const { precision, recall } = prFromCurve(binaryCurve(b.positive, b.score, b.weight))
+  let s = 0
+  for (let i = 0; i + 1 < recall.length; i++) s += (recall[i + 1]! - recall[i]!) * precision[i]!
+  return -s
+}
+
+/** An operating point: the threshold and the scores of `score ≥ threshold → positive`. */
+export interface ThresholdChoice {
+  readonly threshold: number
+  readonly precision: number
+  readonly recall: number
+  readonly f1: number
+}
+
+function operatingPoints(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: CurveOptions,
+): { readonly curve: BinaryCurve; readonly at: (i: number) => ThresholdChoice } {
+  const b = readBinary(yTrue, yScore, options.sampleWeight, positiveDefaultOne(options.posLabel))
+  const curve = binaryCurve(b.positive, b.score, b.weight)
+  const d = curve.tps.length
+  const total = d > 0 ? curve.tps[d - 1]! : 0
+  if (!(total > 0)) {
+    throw new ValidationError('yTrue has no positive sample', [
+      { path: ['yTrue'], code: 'no_positive', message: 'recall is undefined without positives' },
+    ])
+  }
+  const at = (i: number): ThresholdChoice => {
+    const tp = curve.tps[i]!
+    const ps = tp + curve.fps[i]!
+    const precision = ps !== 0 ? tp / ps : 0
+    const recall = tp / total
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)
+    return { threshold: curve.thresholds[i]!, precision, recall, f1 }
+  }
+  return { curve, at }
+}
+
+/**
+ * The score threshold that maximizes F1 (ties: the highest such threshold), with the precision,
+ * recall and F1 of predicting `score ≥ threshold` as positive.
+ *
+ * ## Method
+ * One pass over {@link binaryCurve}'s distinct thresholds, F1 = 2PR/(P+R).
+ *
+ * ## References
+ * Lipton, Elkan & Narayanaswamy, "Thresholding classifiers to maximize F1 score", ECML PKDD 2014.
+ *
+ * @throws ValidationError when yTrue has no positive sample, or as {@link averagePrecisionScore}.
+ * @example
+ * ```ts
+ * thresholdMaxF1([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).threshold // 0.35
+ * ```
+ */
+export function thresholdMaxF1(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  options: CurveOptions = {},
+): ThresholdChoice {
+  const { curve, at } = operatingPoints(yTrue, yScore, options)
+  let best = at(0)
+  for (let i = 1; i < curve.tps.length; i++) {
+    const c = at(i)
+    if (c.f1 > best.f1) best = c
+  }
+  return best
+}
+
+/**
+ * The highest score threshold whose recall reaches `targetRecall`, with its precision, recall
+ * and F1 (the operating point of "catch at least 90% of positives").
+ *
+ * ## Method
+ * Recall grows as the threshold falls; one pass down {@link binaryCurve}'s distinct thresholds
+ * stops at the first with TP/P ≥ `targetRecall`.
+ *
+ * ## References
+ * Davis & Goadrich, "The relationship between precision-recall and ROC curves", ICML 2006.
+ *
+ * @throws ValidationError when `targetRecall` is not in (0, 1], when yTrue has no positive sample,
+ * or as {@link averagePrecisionScore}.
+ * @example
+ * ```ts
+ * thresholdForRecall([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 1).threshold // 0.35
+ * ```
+ */
+export function thresholdForRecall(
+  yTrue: LabelsInput,
+  yScore: ScoresInput,
+  targetRecall: number,
+  options: CurveOptions = {},
+): ThresholdChoice {
+  if (!(targetRecall > 0 && targetRecall <= 1)) {
+    throw new ValidationError('targetRecall must be in (0, 1]', [
+      { path: ['targetRecall'], code: 'invalid_value', message: `got ${targetRecall}` },
+    ])
+  }
+  const { curve, at } = operatingPoints(yTrue, yScore, options)
+  const d = curve.tps.length
+  for (let i = 0; i < d; i++) {
+    const c = at(i)
+    if (c.recall >= targetRecall) return c
+  }
+  return at(d - 1)
+}
