@@ -1,7 +1,44 @@
 /**
  * @module ml/preprocessing
+ * Transformers that turn raw columns into model-ready features: imputation, scaling,
+ * categorical encoding (one-hot, ordinal, cross-fitted target encoding), binning, polynomial
+ * features, feature crosses and outlier clipping. Each estimator's `fit` returns a
+ * `Transformer` model, and every estimator has `fitTransform` (see {@link TransformerEstimator}).
+ * Outputs match scikit-learn 1.2 (`test/fixtures/ml/preprocessing/generate.py`).
  */
 import type { EstimatorEntry } from '../base/index.js'
 
+import { MIN_MAX_SCALER_ENTRY } from './min-max-scaler.js'
+import { ROBUST_SCALER_ENTRY } from './robust-scaler.js'
+import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
+
+export {
+  MinMaxScaler,
+  MinMaxScalerModel,
+  MinMaxScalerParamsSchema,
+  loadMinMaxScaler,
+} from './min-max-scaler.js'
+export type { MinMaxScalerParams } from './min-max-scaler.js'
+export {
+  RobustScaler,
+  RobustScalerModel,
+  RobustScalerParamsSchema,
+  loadRobustScaler,
+} from './robust-scaler.js'
+export type { RobustScalerParams } from './robust-scaler.js'
+export { isTransformerEstimator } from './shared.js'
+export type { FitTransformResult, TransformerEstimator } from './shared.js'
+export {
+  StandardScaler,
+  StandardScalerModel,
+  StandardScalerParamsSchema,
+  loadStandardScaler,
+} from './standard-scaler.js'
+export type { StandardScalerParams } from './standard-scaler.js'
+
 /** The preprocessing kinds, for `ml/registry.ts`. */
-export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = []
+export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
+  STANDARD_SCALER_ENTRY,
+  MIN_MAX_SCALER_ENTRY,
+  ROBUST_SCALER_ENTRY,
+]

@@ -1,0 +1,127 @@
+/**
+ * Column statistics the transformers learn: numpy-compatible quantiles, the median, and the
+ * mean and variance of a column's present values.
+ */
+import type { Column } from '../../frame/index.js'
+
+import { numericValues } from './shared.js'
+
+/**
+ * The `q`-quantile (`q` in [0, 1]) of ascending `sorted` values, numpy's default `linear`
+ * method; NaN for no values.
+ *
+ * ## Method
+ * Hyndman and Fan's definition 7: the virtual index `(n - 1) q` split into `floor` and a weight
+ * `g`, then numpy's `_lerp` (`a + (b - a) g` below `g = 0.5`, `b - (b - a)(1 - g)` from it), so
+ * results match `numpy.percentile` to the last bit in the common case.
+ *
+ * ## References
+ * - R. J. Hyndman, Y. Fan. "Sample Quantiles in Statistical Packages". The American
+ *   Statistician 50(4), 1996.
+ *
+ * @example
+ * ```ts
+ * quantileSorted(Float64Array.of(1, 2, 3, 4), 0.25) // 1.75
+ * ```
+ */
+export function quantileSorted(sorted: Float64Array, q: number): number {
+  const n = sorted.length
+  if (n === 0) return NaN
+  const virtual = (n - 1) * q
+  if (virtual >= n - 1) return sorted[n - 1]!
+  if (virtual < 0) return sorted[0]!
+  const lo = Math.floor(virtual)
+  const a = sorted[lo]!
+  const b = sorted[lo + 1]!
+  const g = virtual - lo
+  const diff = b - a
+  return g >= 0.5 ? b - diff * (1 - g) : a + diff * g
+}
+
+/**
+ * The median of ascending `sorted` values (the mean of the middle two for an even count, like
+ * `numpy.median`); NaN for no values.
+ */
+export function medianSorted(sorted: Float64Array): number {
+  const n = sorted.length
+  if (n === 0) return NaN
+  const h = n >> 1
+  return n % 2 === 1 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2
+}
+
+/** The count, mean and population variance of a column's present values. */
+export interface Moments {
+  readonly count: number
+  readonly mean: number
+  readonly variance: number
+}
+
+/**
+ * The count, mean and population variance (divisor `n`) of the present values of a numeric
+ * column; missing rows and NaN values are skipped. NaN mean and variance when none is present.
+ *
+ * ## Method
+ * Two passes, as sklearn's `_incremental_mean_and_var` does from scratch: the mean, then the
+ * sum of squared deviations minus the squared sum of deviations over `n` (the correction of
+ * Chan, Golub and LeVeque, which removes the first-order error of the mean).
+ *
+ * ## References
+ * - T. F. Chan, G. H. Golub, R. J. LeVeque. "Algorithms for computing the sample variance:
+ *   analysis and recommendations". The American Statistician 37(3), 1983.
+ */
+export function columnMoments(col: Column): Moments {
+  const v = numericValues(col)
+  const validity = col.validity
+  const n = v.length
+  let count = 0
+  let s = 0
+  for (let i = 0; i < n; i++) {
+    if (validity !== undefined && validity[i] === 0) continue
+    const x = v[i]!
+    if (x === x) {
+      s += x
+      count++
+    }
+  }
+  if (count === 0) return { count, mean: NaN, variance: NaN }
+  const mean = s / count
+  let dev = 0
+  let sq = 0
+  for (let i = 0; i < n; i++) {
+    if (validity !== undefined && validity[i] === 0) continue
+    const x = v[i]!
+    if (x === x) {
+      const d = x - mean
+      dev += d
+      sq += d * d
+    }
+  }
+  return { count, mean, variance: (sq - (dev * dev) / count) / count }
+}
+
+/** The minimum and maximum of a column's present values (NaN, NaN when none is present). */
+export function columnRange(col: Column): { readonly min: number; readonly max: number } {
+  const v = numericValues(col)
+  const validity = col.validity
+  let min = Infinity
+  let max = -Infinity
+  let any = false
+  for (let i = 0; i < v.length; i++) {
+    if (validity !== undefined && validity[i] === 0) continue
+    const x = v[i]!
+    if (x === x) {
+      any = true
+      if (x < min) min = x
+      if (x > max) max = x
+    }
+  }
+  return any ? { min, max } : { min: NaN, max: NaN }
+}
+
+/**
+ * sklearn's `_handle_zeros_in_scale`: a scale below `10 ε` (or flagged constant) becomes 1, so
+ * a constant column maps to a constant instead of dividing by zero.
+ */
+export function safeScale(scale: number, constant = false): number {
+  return constant || scale < 10 * Number.EPSILON ? 1 : scale
+}
