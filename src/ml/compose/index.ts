@@ -33,6 +33,8 @@ export {
   PipelineParamsSchema,
   loadPipeline,
 } from './pipeline.js'
+export { makeColumnSelector, makeColumnTransformer, makePipeline } from './make.js'
+export type { MakeColumnTransformerOptions, MakePipelineOptions } from './make.js'
 export type { FittedStep, PipelineParams, PipelineStep } from './pipeline.js'
 export type { ChildEstimator, EstimatorSpec, FitTransformer, Resolve } from './children.js'
 
