@@ -27,11 +27,11 @@ import {
   checkNumericInput,
   closedForm,
   fitThenTransform,
-  sortedPresent,
+  presentValues,
   type FitTransformResult,
   type TransformerEstimator,
 } from './shared.js'
-import { medianSorted, quantileSorted, safeScale } from './stats.js'
+import { quantilesOf, safeScale } from './stats.js'
 
 /** Parameters of {@link RobustScaler}. */
 export const RobustScalerParamsSchema = z
@@ -64,7 +64,7 @@ const KIND = 'preprocessing.robust-scaler'
  * missing; ±Infinity is rejected.
  *
  * ## Method
- * One sort of each column's present values at fit; transform is one typed-array loop per column.
+ * A selection of the needed order statistics of each column at fit (no full sort); transform is one typed-array loop per column.
  *
  * ## References
  * - scikit-learn 1.2 `sklearn.preprocessing.RobustScaler` (without `unit_variance`).
@@ -90,12 +90,14 @@ export class RobustScaler implements TransformerEstimator<RobustScalerParams, Ro
     const scale = new Float64Array(k).fill(1)
     const warnings: string[] = []
     X.columns.forEach((col, j) => {
-      const sorted = sortedPresent(col)
-      if (p.withCentering) center[j] = medianSorted(sorted)
+      const [qLo, qHi, median] = quantilesOf(
+        presentValues(col),
+        [p.quantileRange[0] / 100, p.quantileRange[1] / 100],
+        true,
+      )
+      if (p.withCentering) center[j] = median!
       if (!p.withScaling) return
-      const range =
-        quantileSorted(sorted, p.quantileRange[1] / 100) -
-        quantileSorted(sorted, p.quantileRange[0] / 100)
+      const range = qHi! - qLo!
       if (range === 0)
         warnings.push(`column "${col.name}" has a zero quantile range; its scale is 1`)
       scale[j] = range === range ? safeScale(range) : 1

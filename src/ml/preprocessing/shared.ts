@@ -152,10 +152,10 @@ export function f64Column(
 }
 
 /**
- * The present values of a numeric column (missing rows and NaN skipped), as a new sorted
- * `Float64Array`.
+ * The present values of a numeric column (missing rows and NaN skipped), in row order, as a
+ * new `Float64Array` (a scratch copy for quantile selection).
  */
-export function sortedPresent(col: Column): Float64Array {
+export function presentValues(col: Column): Float64Array {
   const v = numericValues(col)
   const validity = col.validity
   const out = new Float64Array(v.length)
@@ -165,7 +165,7 @@ export function sortedPresent(col: Column): Float64Array {
     const x = v[i]!
     if (x === x) out[m++] = x
   }
-  return out.subarray(0, m).sort()
+  return out.subarray(0, m)
 }
 
 /** A `ValidationError` for a parameter that is invalid given the data, under `params`. */

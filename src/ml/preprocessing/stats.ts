@@ -4,6 +4,7 @@
  */
 import type { Column } from '../../frame/index.js'
 
+import { selectRanks } from './kernels/select.js'
 import { numericValues } from './shared.js'
 
 /**
@@ -36,6 +37,34 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   const g = virtual - lo
   const diff = b - a
   return g >= 0.5 ? b - diff * (1 - g) : a + diff * g
+}
+
+/**
+ * The numpy-linear quantiles (see {@link quantileSorted}) of `values` at each `q` in `qs`, and
+ * the median when `median` is set (appended last). Reorders `values` in place (pass a scratch
+ * copy): only the needed order statistics are selected, which is `O(n)` instead of a sort.
+ *
+ * @example
+ * ```ts
+ * quantilesOf(Float64Array.of(4, 1, 3, 2), [0.25, 0.75]) // [1.75, 3.25]
+ * ```
+ */
+export function quantilesOf(values: Float64Array, qs: readonly number[], median = false): number[] {
+  const n = values.length
+  if (n === 0) return [...qs.map(() => NaN), ...(median ? [NaN] : [])]
+  const ranks: number[] = []
+  for (const q of qs) {
+    const virtual = (n - 1) * q
+    if (virtual >= n - 1) ranks.push(n - 1)
+    else if (virtual < 0) ranks.push(0)
+    else ranks.push(Math.floor(virtual), Math.floor(virtual) + 1)
+  }
+  if (median) ranks.push((n >> 1) - 1, n >> 1)
+  selectRanks(values, ranks)
+  // Reading the selected ranks is the same as reading a sorted array at those positions.
+  const out = qs.map((q) => quantileSorted(values, q))
+  if (median) out.push(medianSorted(values))
+  return out
 }
 
 /**
