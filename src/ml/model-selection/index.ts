@@ -16,3 +16,19 @@ export { TimeSeriesSplit } from './time-series-split.js'
 export type { TimeSeriesSplitOptions } from './time-series-split.js'
 export { trainTestSplit } from './train-test-split.js'
 export type { TrainTestSplit, TrainTestSplitOptions } from './train-test-split.js'
+export { crossValScore, crossValidate } from './cross-validate.js'
+export type {
+  CrossValidateOptions,
+  CrossValidateResult,
+  EvaluationOptions,
+  ScoreSummary,
+} from './cross-validate.js'
+export type { CvOption } from './cv.js'
+export {
+  deserializeEstimator,
+  isEstimator,
+  serializeEstimator,
+  setParams,
+} from './estimator-spec.js'
+export type { EstimatorSpec } from './estimator-spec.js'
+export type { Scorer, Scoring } from './scoring.js'
