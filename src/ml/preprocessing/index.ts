@@ -9,6 +9,8 @@
 import type { EstimatorEntry } from '../base/index.js'
 
 import { MIN_MAX_SCALER_ENTRY } from './min-max-scaler.js'
+import { ONE_HOT_ENCODER_ENTRY } from './one-hot-encoder.js'
+import { ORDINAL_ENCODER_ENTRY } from './ordinal-encoder.js'
 import { ROBUST_SCALER_ENTRY } from './robust-scaler.js'
 import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
 
@@ -19,6 +21,20 @@ export {
   loadMinMaxScaler,
 } from './min-max-scaler.js'
 export type { MinMaxScalerParams } from './min-max-scaler.js'
+export {
+  OneHotEncoder,
+  OneHotEncoderModel,
+  OneHotEncoderParamsSchema,
+  loadOneHotEncoder,
+} from './one-hot-encoder.js'
+export type { OneHotEncoderParams } from './one-hot-encoder.js'
+export {
+  OrdinalEncoder,
+  OrdinalEncoderModel,
+  OrdinalEncoderParamsSchema,
+  loadOrdinalEncoder,
+} from './ordinal-encoder.js'
+export type { OrdinalEncoderParams } from './ordinal-encoder.js'
 export {
   RobustScaler,
   RobustScalerModel,
@@ -35,10 +51,13 @@ export {
   loadStandardScaler,
 } from './standard-scaler.js'
 export type { StandardScalerParams } from './standard-scaler.js'
+export type { CategoryKind, CategorySet } from './categories.js'
 
 /** The preprocessing kinds, for `ml/registry.ts`. */
 export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
   STANDARD_SCALER_ENTRY,
   MIN_MAX_SCALER_ENTRY,
   ROBUST_SCALER_ENTRY,
+  ONE_HOT_ENCODER_ENTRY,
+  ORDINAL_ENCODER_ENTRY,
 ]

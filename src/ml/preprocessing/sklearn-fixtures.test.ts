@@ -184,7 +184,7 @@ function runCase(fx: Fixture, c: Case): void {
   expectFrameClose(out, c.expected)
 }
 
-const FILES = ['scalers.json']
+const FILES = ['scalers.json', 'one-hot.json', 'ordinal.json']
 
 for (const file of FILES) {
   describe(`scikit-learn fixtures: ${file}`, () => {
