@@ -1,29 +1,45 @@
 // Pipeline and ColumnTransformer with Plinth's real scalers and ridge against scikit-learn
-// 1.2.1 on 200 rows of mlbench_pima. Fixtures: test/fixtures/ml/compose/generate.py.
+// 1.2.1 on 200 rows of mlbench_pima and 300 rows of aer_hmda. Fixtures: test/fixtures/ml/compose/generate.py.
 import { readFileSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
 import { createTestResolve } from '../../../test/fixtures/ml/compose/toy-estimators.js'
-import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
+import {
+  columnFromArray,
+  createColumn,
+  createFrame,
+  type Column,
+  type Frame,
+} from '../../frame/index.js'
 import type { ModelState } from '../base/index.js'
 import { estimatorChecks } from '../checks/index.js'
 import { DummyClassifier } from '../dummy/index.js'
 import { LINEAR_ESTIMATORS } from '../linear/index.js'
-import { MinMaxScaler, PREPROCESSING_ESTIMATORS, StandardScaler } from '../preprocessing/index.js'
+import {
+  MinMaxScaler,
+  OneHotEncoder,
+  PREPROCESSING_ESTIMATORS,
+  StandardScaler,
+} from '../preprocessing/index.js'
 
 import {
   ColumnTransformer,
+  ColumnTransformerModel,
   Pipeline,
   PipelineModel,
   loadColumnTransformer,
   loadPipeline,
+  makeColumnSelector,
+  makeColumnTransformer,
+  makePipeline,
 } from './index.js'
 
 interface Fixture {
   sklearn: string
   X: { name: string; values: number[] }[]
   y: number[]
+  hmda: { X: { name: string; values: (number | string)[] }[]; y: number[] }
   cases: { name: string; predict?: number[]; outputNames?: string[]; output?: number[][] }[]
 }
 
@@ -120,6 +136,70 @@ describe('against scikit-learn', () => {
     expect(Array.from(loaded.predict!(X).values as Float64Array)).toEqual(
       Array.from(m.predict!(X).values as Float64Array),
     )
+  })
+})
+
+describe('mixed numeric and categorical columns (aer_hmda) against scikit-learn', () => {
+  const HX = createFrame(
+    fx.hmda.X.map((c) =>
+      typeof c.values[0] === 'number'
+        ? createColumn({
+            name: c.name,
+            dtype: 'f64',
+            values: Float64Array.from(c.values as number[]),
+          })
+        : columnFromArray(c.name, c.values as string[], 'cat'),
+    ),
+  )
+  const hy = createColumn({ name: 'deny', dtype: 'f64', values: Float64Array.from(fx.hmda.y) })
+  const want = caseOf('mixed')
+
+  it('scales numbers, one-hot encodes categories and fits a ridge like sklearn', () => {
+    const pipe = makePipeline(
+      [
+        makeColumnTransformer([
+          [new StandardScaler(), makeColumnSelector({ dtype: ['numeric'] })],
+          [
+            new OneHotEncoder({ handleUnknown: 'ignore' }),
+            makeColumnSelector({ dtype: ['categorical'] }),
+          ],
+        ]),
+        { kind: 'linear.ridge', params: { alpha: 1 } },
+      ],
+      { resolve },
+    )
+    const m = pipe.fit(HX, hy)
+    const pre = m.step('column-transformer')
+    if (!(pre instanceof ColumnTransformerModel)) throw new Error('expected a column transformer')
+    // Plinth names children from their kinds; sklearn's names were num and cat.
+    expect(
+      pre.outputNames.map((n) =>
+        n.replace(/^standard-scaler__/, 'num__').replace(/^one-hot__/, 'cat__'),
+      ),
+    ).toEqual(want.outputNames)
+    expectClose(m.predict!(HX).values as Float64Array, want.predict!, 1e-9)
+  })
+
+  describe('checkEstimator: column transformer with scaler and one-hot', () => {
+    for (const c of estimatorChecks({
+      task: 'transform',
+      data: { X: HX.slice(0, 80) },
+      make: () =>
+        new ColumnTransformer({
+          transformers: [
+            { name: 'num', estimator: new StandardScaler(), columns: { dtype: ['numeric'] } },
+            {
+              name: 'cat',
+              estimator: new OneHotEncoder({ handleUnknown: 'ignore' }),
+              columns: { dtype: ['categorical'] },
+            },
+          ],
+        }),
+      load: (s) => loadColumnTransformer(s, resolve),
+      missing: 'handle',
+      unseenCategory: 'handle',
+    }))
+      it(c.name, c.run)
   })
 })
 
