@@ -32,17 +32,17 @@ export type Average = 'binary' | 'macro' | 'weighted' | 'micro'
 /** Options of precision, recall and F-scores. */
 export interface PrecisionRecallOptions extends SampleWeightOptions {
   /** @default 'binary' */
-  readonly average?: Average
+  readonly average?: Average | undefined
   /** The positive class for `average: 'binary'`. @default 1 (also matches `true`) */
-  readonly posLabel?: ClassLabel
+  readonly posLabel?: ClassLabel | undefined
   /** The classes to report and average over, in order. @default the sorted labels present */
-  readonly labels?: readonly ClassLabel[]
+  readonly labels?: readonly ClassLabel[] | undefined
   /**
    * The value of a ratio whose denominator is zero (a class never predicted, for precision).
    * sklearn's default `'warn'` gives 0.
    * @default 0
    */
-  readonly zeroDivision?: 0 | 1
+  readonly zeroDivision?: 0 | 1 | undefined
 }
 
 /** The labels of `yTrue` and `yPred` encoded together, after length and weight checks. */
@@ -111,7 +111,7 @@ function weightedMean(score: Float64Array, w: Float64Array | undefined): number 
 export function accuracyScore(
   yTrue: LabelsInput,
   yPred: LabelsInput,
-  options: SampleWeightOptions & { readonly normalize?: boolean } = {},
+  options: SampleWeightOptions & { readonly normalize?: boolean | undefined } = {},
 ): number {
   const { t, p, w, n } = readPair(yTrue, yPred, options.sampleWeight)
   const score = new Float64Array(n)
@@ -135,9 +135,9 @@ export interface ConfusionMatrix {
 /** Options of {@link confusionMatrix}. */
 export interface ConfusionMatrixOptions extends SampleWeightOptions {
   /** Row and column order; samples with other labels are left out. @default the sorted labels */
-  readonly labels?: readonly ClassLabel[]
+  readonly labels?: readonly ClassLabel[] | undefined
   /** Divide by the row sums (`'true'`), column sums (`'pred'`) or the total (`'all'`); 0/0 → 0. */
-  readonly normalize?: 'true' | 'pred' | 'all'
+  readonly normalize?: 'true' | 'pred' | 'all' | undefined
 }
 
 function countMatrix(t: Int32Array, p: Int32Array, k: number, w: Float64Array | undefined) {
@@ -291,7 +291,9 @@ function checkBeta(beta: number): void {
 export function precisionRecallFscoreSupport(
   yTrue: LabelsInput,
   yPred: LabelsInput,
-  options: Omit<PrecisionRecallOptions, 'average' | 'posLabel'> & { readonly beta?: number } = {},
+  options: Omit<PrecisionRecallOptions, 'average' | 'posLabel'> & {
+    readonly beta?: number | undefined
+  } = {},
 ): PerClassScores {
   const beta = options.beta ?? 1
   checkBeta(beta)
@@ -339,7 +341,7 @@ function mean(x: Float64Array, w?: Float64Array): number {
 export function precisionRecallFscore(
   yTrue: LabelsInput,
   yPred: LabelsInput,
-  options: PrecisionRecallOptions & { readonly beta?: number } = {},
+  options: PrecisionRecallOptions & { readonly beta?: number | undefined } = {},
 ): AveragedScores {
   const beta = options.beta ?? 1
   checkBeta(beta)
@@ -489,7 +491,7 @@ export function fbetaScore(
 export function balancedAccuracyScore(
   yTrue: LabelsInput,
   yPred: LabelsInput,
-  options: SampleWeightOptions & { readonly adjusted?: boolean } = {},
+  options: SampleWeightOptions & { readonly adjusted?: boolean | undefined } = {},
 ): number {
   const { enc, t, p, w } = readPair(yTrue, yPred, options.sampleWeight)
   const k = enc.classes.length
@@ -576,9 +578,9 @@ export interface ReportRow {
 export interface ClassificationReport {
   /** One row per class, in label order. */
   readonly classes: readonly (ReportRow & { readonly label: ClassLabel })[]
-  /** Accuracy, when every present label is reported (then it equals micro-averaged F1). */
+  /** Accuracy, when the reported labels are exactly the present ones (it equals micro F1). */
   readonly accuracy?: number
-  /** The micro averages, when `labels` leaves out some present label (instead of accuracy). */
+  /** The micro averages instead of accuracy, when `labels` differs from the present labels. */
   readonly microAvg?: ReportRow
   readonly macroAvg: ReportRow
   readonly weightedAvg: ReportRow
@@ -605,8 +607,11 @@ export function classificationReport(
     { input: yTrue, path: 'yTrue' },
     { input: yPred, path: 'yPred' },
   ]).classes
+  // sklearn reports accuracy only when the labels are exactly the labels present.
   const microIsAccuracy =
-    options.labels === undefined || present.every((c) => findLabel(per.labels, c) >= 0)
+    options.labels === undefined ||
+    (present.every((c) => findLabel(per.labels, c) >= 0) &&
+      per.labels.every((c) => findLabel(present, c) >= 0))
   let total = 0
   for (const s of per.support) total += s
   const row = (average: Average): ReportRow => {

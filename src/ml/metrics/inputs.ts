@@ -27,7 +27,7 @@ export interface ScoreMatrix {
   readonly data: ArrayLike<number>
   readonly nRows: number
   readonly nCols: number
-  readonly layout?: 'row' | 'col'
+  readonly layout?: 'row' | 'col' | undefined
 }
 
 /**

@@ -25,14 +25,14 @@ const F64_EPS = 2.220446049250313e-16
 /** Options of {@link logLoss}. */
 export interface LogLossOptions extends SampleWeightOptions {
   /** Probabilities are clipped to [eps, 1 − eps]. @default float64 machine epsilon */
-  readonly eps?: number
+  readonly eps?: number | undefined
   /** Mean loss (true) or summed loss (false). @default true */
-  readonly normalize?: boolean
+  readonly normalize?: boolean | undefined
   /**
    * The classes (for a matrix: of its columns, in order; for 1-D probabilities: the two classes).
    * A probability Frame names its classes itself. @default the sorted labels of yTrue
    */
-  readonly labels?: readonly ClassLabel[]
+  readonly labels?: readonly ClassLabel[] | undefined
 }
 
 /**
@@ -193,7 +193,7 @@ function positiveProbability(
 export function brierScoreLoss(
   yTrue: LabelsInput,
   yProb: ScoresInput,
-  options: SampleWeightOptions & { readonly posLabel?: ClassLabel } = {},
+  options: SampleWeightOptions & { readonly posLabel?: ClassLabel | undefined } = {},
 ): number {
   const { positive, prob } = positiveProbability(yTrue, yProb, options.posLabel, 'Brier score')
   const w = readWeights(options.sampleWeight, prob.length)
@@ -211,11 +211,11 @@ export function brierScoreLoss(
 /** Options of {@link calibrationCurve}. */
 export interface CalibrationOptions {
   /** The positive class; needed unless the labels are {0, 1} or {−1, 1}. */
-  readonly posLabel?: ClassLabel
+  readonly posLabel?: ClassLabel | undefined
   /** @default 5 */
-  readonly nBins?: number
+  readonly nBins?: number | undefined
   /** Equal-width bins on [0, 1] or bins holding equal numbers of samples. @default 'uniform' */
-  readonly strategy?: 'uniform' | 'quantile'
+  readonly strategy?: 'uniform' | 'quantile' | undefined
 }
 
 /** A reliability diagram: one point per non-empty bin. */

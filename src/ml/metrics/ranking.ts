@@ -29,18 +29,18 @@ export type ScoresInput = NumbersInput | ProbaInput
 /** Options of {@link rocAucScore}. */
 export interface RocAucOptions extends SampleWeightOptions {
   /** Multiclass average over the per-class scores. @default 'macro' */
-  readonly average?: 'macro' | 'weighted' | 'micro'
+  readonly average?: 'macro' | 'weighted' | 'micro' | undefined
   /**
    * Multiclass strategy: one-vs-rest or one-vs-one (Hand & Till; no sample weights). sklearn's
    * default `'raise'` is not offered: a probability matrix with more than two classes means
    * multiclass.
    * @default 'ovr'
    */
-  readonly multiClass?: 'ovr' | 'ovo'
+  readonly multiClass?: 'ovr' | 'ovo' | undefined
   /** The classes of a matrix's columns, in order. @default the sorted labels of yTrue */
-  readonly labels?: readonly ClassLabel[]
+  readonly labels?: readonly ClassLabel[] | undefined
   /** Binary only: the standardized partial AUC up to this false positive rate (McClish). */
-  readonly maxFpr?: number
+  readonly maxFpr?: number | undefined
 }
 
 /** Options of the binary curves and of average precision. */
@@ -49,7 +49,7 @@ export interface CurveOptions extends SampleWeightOptions {
    * The positive class. Curves default to 1 when the labels are in {0, 1} or {−1, 1} and need it
    * otherwise; average precision and the threshold helpers default to 1.
    */
-  readonly posLabel?: ClassLabel
+  readonly posLabel?: ClassLabel | undefined
 }
 
 function onlyOneClass(): never {
@@ -182,7 +182,7 @@ function column(p: ReadProba, j: number): Float64Array {
 export function rocCurve(
   yTrue: LabelsInput,
   yScore: ScoresInput,
-  options: CurveOptions & { readonly dropIntermediate?: boolean } = {},
+  options: CurveOptions & { readonly dropIntermediate?: boolean | undefined } = {},
 ): RocCurve {
   const b = readBinary(yTrue, yScore, options.sampleWeight, (c) =>
     resolvePosLabel(c, options.posLabel),

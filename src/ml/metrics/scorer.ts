@@ -324,7 +324,16 @@ const DEFS: Readonly<Record<ScorerName, ScorerDef>> = {
   },
   r2: regression(r2Score, 'r2'),
   explained_variance: regression(explainedVarianceScore, 'explained_variance'),
-  max_error: loss(regression((t, p) => maxError(t, p), 'max_error')),
+  max_error: loss(
+    regression((t, p, o) => {
+      if (o.sampleWeight !== undefined) {
+        throw new ValidationError('max_error does not take sample weights', [
+          { path: ['sampleWeight'], code: 'unsupported', message: 'max_error is unweighted' },
+        ])
+      }
+      return maxError(t, p)
+    }, 'max_error'),
+  ),
   neg_mean_squared_error: loss(regression(meanSquaredError, 'neg_mean_squared_error')),
   neg_root_mean_squared_error: loss(
     regression(rootMeanSquaredError, 'neg_root_mean_squared_error'),
