@@ -64,5 +64,13 @@ export {
   r2Score,
   rootMeanSquaredError,
 } from './regression.js'
+export {
+  calinskiHarabaszScore,
+  daviesBouldinScore,
+  inertia,
+  silhouetteSamples,
+  silhouetteScore,
+} from './clustering.js'
+export type { FeaturesInput, SilhouetteOptions } from './clustering.js'
 export { SCORER_NAMES, getScorer, isScorerName } from './scorer.js'
 export type { ScoreOptions, Scorer, ScorerFnOptions, ScorerName, ScorerNeeds } from './scorer.js'
