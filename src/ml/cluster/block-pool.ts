@@ -1,0 +1,180 @@
+/**
+ * A pool of threads that run the k-means block kernels over one shared memory: the calling
+ * thread plus persistent `worker_threads` workers, synchronised with `Atomics` only, so a
+ * synchronous `fit` can use every core.
+ *
+ * ## Method
+ * A command is a kernel name, a block count and arguments. The caller publishes it in a shared
+ * control array, bumps a generation counter and wakes the workers; every participant (the caller
+ * included) claims blocks with `Atomics.add` on a shared cursor until none are left, then counts
+ * itself finished. The caller waits for all participants before it reads results. Kernels write
+ * per-block partial results only, which the caller merges in block order: the outcome is the
+ * same for any number of threads and any claim order.
+ *
+ * Workers start while the caller prepares the data; those not registered when the first command
+ * is due are told to exit, and the pool runs with the others (at worst on the caller alone).
+ *
+ * @internal
+ */
+import {
+  JS_KERNELS,
+  kernelModule,
+  memoryViews,
+  type KernelName,
+  type MemoryViews,
+} from './kmeans-kernels.js'
+import { spawnModuleWorker } from './spawn-worker.js'
+import { wasmApi } from './wasm-asm.js'
+import type { Worker } from 'node:worker_threads'
+
+/** Control cells (Int32Array indices). */
+export const CTRL = {
+  gen: 0,
+  kernel: 1,
+  next: 2,
+  finished: 3,
+  nBlocks: 4,
+  ready: 5,
+  failed: 6,
+  error: 7,
+  nArgs: 8,
+  size: 16,
+} as const
+
+/** Kernel ids in the control array; -1 tells workers to exit. */
+export const KERNEL_IDS: Readonly<Record<KernelName, number>> = { assign: 0, cand: 1, norms: 2 }
+/** @internal */
+export const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms']
+
+/** Arguments of one command (after the block index). */
+const MAX_ARGS = 16
+
+/** What a fit needs from its threads. */
+export interface BlockPool {
+  /** Typed views over the shared memory. */
+  readonly views: MemoryViews
+  /** Threads that run commands, the caller included (1 when no worker started). */
+  readonly threads: number
+  /** Whether the kernels are WebAssembly (else the TypeScript fallback). */
+  readonly wasm: boolean
+  /** Waits (at most `timeoutMs`) for the workers to start; the rest are dropped. Idempotent. */
+  start(timeoutMs: number): void
+  /** Runs `kernel(b, ...args)` for every block `b < nBlocks` and returns when all are done. */
+  run(kernel: KernelName, nBlocks: number, args: readonly number[]): void
+  /** Stops the workers. Idempotent. */
+  close(): void
+}
+
+type KernelFn = (b: number, ...args: number[]) => void
+
+/**
+ * Allocates `bytes` of shared memory and starts `threads − 1` workers on it. Use `start` before
+ * the first `run`, and `close` in a `finally`.
+ */
+export function createBlockPool(bytes: number, threads: number): BlockPool {
+  const module = kernelModule()
+  const api = wasmApi()
+  const pages = Math.ceil(bytes / 65536) + 1
+  if (module === null || api === undefined || pages > 65535) return jsPool(bytes)
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true })
+  const instance = new api.Instance(module, { env: { memory } })
+  const fns = instance.exports as unknown as Record<KernelName, KernelFn>
+  const control = new Int32Array(new SharedArrayBuffer(CTRL.size * 4))
+  const args = new Float64Array(new SharedArrayBuffer(MAX_ARGS * 8))
+  const workers: Worker[] = []
+  for (let w = 0; w < threads - 1; w++) {
+    try {
+      workers.push(
+        spawnModuleWorker(new URL('./kmeans-worker.js', import.meta.url), {
+          workerData: { memory, module, control, args },
+          failure: { cells: control, increment: CTRL.failed, notify: CTRL.ready },
+        }),
+      )
+    } catch {
+      break
+    }
+  }
+  let participants = -1
+  let closed = false
+  const views = memoryViews(memory.buffer)
+  const pool: BlockPool = {
+    views,
+    wasm: true,
+    get threads() {
+      return Math.max(participants, 0) + 1
+    },
+    start(timeoutMs) {
+      if (participants >= 0) return
+      const deadline = performance.now() + timeoutMs
+      for (;;) {
+        const r = Atomics.load(control, CTRL.ready)
+        if (r + Atomics.load(control, CTRL.failed) >= workers.length) break
+        const left = deadline - performance.now()
+        if (left <= 0) break
+        Atomics.wait(control, CTRL.ready, r, left)
+      }
+      // Close registration: a negative count tells late workers to exit.
+      for (;;) {
+        const r = Atomics.load(control, CTRL.ready)
+        if (Atomics.compareExchange(control, CTRL.ready, r, -1 - r) === r) {
+          participants = r
+          break
+        }
+      }
+    },
+    run(kernel, nBlocks, a) {
+      if (participants < 0) pool.start(0)
+      const fn = fns[kernel]
+      if (participants === 0) {
+        for (let b = 0; b < nBlocks; b++) fn(b, ...a)
+        return
+      }
+      args.set(a)
+      Atomics.store(control, CTRL.kernel, KERNEL_IDS[kernel])
+      Atomics.store(control, CTRL.nBlocks, nBlocks)
+      Atomics.store(control, CTRL.nArgs, a.length)
+      Atomics.store(control, CTRL.next, 0)
+      Atomics.store(control, CTRL.finished, 0)
+      Atomics.add(control, CTRL.gen, 1)
+      Atomics.notify(control, CTRL.gen)
+      for (;;) {
+        const b = Atomics.add(control, CTRL.next, 1)
+        if (b >= nBlocks) break
+        fn(b, ...a)
+      }
+      for (;;) {
+        const f = Atomics.load(control, CTRL.finished)
+        if (f >= participants) break
+        Atomics.wait(control, CTRL.finished, f)
+      }
+      if (Atomics.load(control, CTRL.error) !== 0)
+        throw new Error(`a k-means worker failed while running ${kernel}`)
+    },
+    close() {
+      if (closed) return
+      closed = true
+      if (participants < 0) pool.start(0)
+      Atomics.store(control, CTRL.kernel, -1)
+      Atomics.add(control, CTRL.gen, 1)
+      Atomics.notify(control, CTRL.gen)
+      for (const w of workers) void w.terminate()
+    },
+  }
+  return pool
+}
+
+/** The single-threaded pool over a plain buffer, running the TypeScript kernels. */
+function jsPool(bytes: number): BlockPool {
+  const views = memoryViews(new ArrayBuffer(bytes))
+  return {
+    views,
+    threads: 1,
+    wasm: false,
+    start: () => undefined,
+    run(kernel, nBlocks, a) {
+      const fn = JS_KERNELS[kernel]
+      for (let b = 0; b < nBlocks; b++) fn(views, [b, ...a])
+    },
+    close: () => undefined,
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * The k-means block kernels, twice: as WebAssembly SIMD (f64x2) built at load time, and as plain
+ * TypeScript with the same arithmetic in the same order, so both give bit-identical results and
+ * the TypeScript one is the fallback where WebAssembly is unavailable.
+ *
+ * Every kernel processes rows `[b·bs, min((b+1)·bs, n))` of a row-major `f32` matrix held in one
+ * shared memory, and writes per-block partial results that the caller merges in block order, so
+ * results do not depend on how blocks are spread over threads.
+ *
+ * ## Method
+ * Squared distances use `‖x‖² − 2x·c + ‖c‖²` with the dot products for up to 8 centers at once
+ * (centers stored transposed, `ct[j·kpad + c]`), in f64: `x` is read as f32 and widened, every
+ * product and sum is f64. The argmin compares `‖c‖² − 2x·c` (strict `<`, so the lowest index wins
+ * ties, as in scikit-learn's Lloyd loop) and adds `‖x‖²` to the minimum, clamped at 0.
+ *
+ * ## References
+ * - S. Lloyd. "Least squares quantization in PCM". IEEE Trans. Inf. Theory 28(2), 1982.
+ * - scikit-learn 1.2 `sklearn/cluster/_k_means_lloyd.pyx` (chunked Lloyd iteration).
+ *
+ * @internal
+ */
+import {
+  F64,
+  FuncBuilder,
+  I32,
+  V128,
+  encodeModule,
+  op,
+  wasmApi,
+  type WasmModule,
+} from './wasm-asm.js'
+
+/** Typed views over the shared memory that the TypeScript kernels read and write. */
+export interface MemoryViews {
+  readonly f32: Float32Array
+  readonly f64: Float64Array
+  readonly i32: Int32Array
+}
+
+/** Views over a buffer (byte offsets in kernel arguments index into these). */
+export function memoryViews(buffer: ArrayBufferLike): MemoryViews {
+  return {
+    f32: new Float32Array(buffer),
+    f64: new Float64Array(buffer, 0, Math.floor(buffer.byteLength / 8)),
+    i32: new Int32Array(buffer),
+  }
+}
+
+/**
+ * `assign(b, bs, n, p, kpad, k, x, xn, ct, cn, labels, mind, bsums, bres, update)`: nearest
+ * center of each row → `labels` (counting changes), squared distance → `mind`; per block
+ * `[inertia, changed]` at `bres + 16b`; when `update` is 1, per-block center sums (`k·p`) and
+ * counts (`k`) at `bsums + 8b(k·p + k)`.
+ */
+function assignJs(v: MemoryViews, a: readonly number[]): void {
+  const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, mind, bsums, bres, update] = a as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const { f32, f64, i32 } = v
+  const r0 = b * bs
+  const r1 = Math.min(r0 + bs, n)
+  const sb = bsums / 8 + b * (k * p + k)
+  const cb = sb + k * p
+  if (update === 1) f64.fill(0, sb, sb + k * p + k)
+  const ctb = ct / 8
+  const cnb = cn / 8
+  let inertia = 0
+  let changed = 0
+  const acc = new Float64Array(kpad)
+  for (let i = r0; i < r1; i++) {
+    const xo = x / 4 + i * p
+    acc.fill(0)
+    for (let j = 0; j < p; j++) {
+      const xv = f32[xo + j]!
+      const co = ctb + j * kpad
+      for (let c = 0; c < kpad; c++) acc[c] = acc[c]! + xv * f64[co + c]!
+    }
+    let best = Infinity
+    let bi = 0
+    for (let c = 0; c < kpad; c++) {
+      const d = f64[cnb + c]! - (acc[c]! + acc[c]!)
+      if (d < best) {
+        best = d
+        bi = c
+      }
+    }
+    const dist = Math.max(best + f64[xn / 8 + i]!, 0)
+    f64[mind / 8 + i] = dist
+    inertia += dist
+    const li = labels / 4 + i
+    if (i32[li] !== bi) {
+      changed += 1
+      i32[li] = bi
+    }
+    if (update === 1) {
+      f64[cb + bi] = f64[cb + bi]! + 1
+      const so = sb + bi * p
+      for (let j = 0; j < p; j++) f64[so + j] = f64[so + j]! + f32[xo + j]!
+    }
+  }
+  f64[bres / 8 + 2 * b] = inertia
+  f64[bres / 8 + 2 * b + 1] = changed
+}
+
+/**
+ * `cand(b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot)`: for the first `t` centers
+ * (k-means++ candidates), `min(closest[i], d²(x_i, c))` → `out + 8(c·n + i)` and its block sum
+ * → `bpot + 8(b·t + c)`.
+ */
+function candJs(v: MemoryViews, a: readonly number[]): void {
+  const [b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot] = a as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const { f32, f64 } = v
+  const r0 = b * bs
+  const r1 = Math.min(r0 + bs, n)
+  const pb = bpot / 8 + b * t
+  f64.fill(0, pb, pb + t)
+  const ctb = ct / 8
+  const cnb = cn / 8
+  const acc = new Float64Array(kpad)
+  for (let i = r0; i < r1; i++) {
+    const xo = x / 4 + i * p
+    acc.fill(0)
+    for (let j = 0; j < p; j++) {
+      const xv = f32[xo + j]!
+      const co = ctb + j * kpad
+      for (let c = 0; c < kpad; c++) acc[c] = acc[c]! + xv * f64[co + c]!
+    }
+    const xni = f64[xn / 8 + i]!
+    const cl = f64[closest / 8 + i]!
+    for (let c = 0; c < t; c++) {
+      const d = Math.max(f64[cnb + c]! - (acc[c]! + acc[c]!) + xni, 0)
+      const m = Math.min(cl, d)
+      f64[out / 8 + c * n + i] = m
+      f64[pb + c] = f64[pb + c]! + m
+    }
+  }
+}
+
+/**
+ * `norms(b, bs, n, p, x, xn, shift, bss)`: `‖x_i‖²` → `xn`, and per block the column sums of
+ * `d = x_ij − shift_j` and of `d²` → `bss + 16b·p` (`p` of each), from which the caller gets the
+ * column variances behind `tol` (shifted by a data row, so the one-pass formula stays accurate).
+ */
+function normsJs(v: MemoryViews, a: readonly number[]): void {
+  const [b, bs, n, p, x, xn, shift, bss] = a as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const { f32, f64 } = v
+  const r0 = b * bs
+  const r1 = Math.min(r0 + bs, n)
+  const sb = bss / 8 + 2 * b * p
+  f64.fill(0, sb, sb + 2 * p)
+  for (let i = r0; i < r1; i++) {
+    const xo = x / 4 + i * p
+    let s = 0
+    for (let j = 0; j < p; j++) {
+      const xv = f32[xo + j]!
+      s += xv * xv
+      const d = xv - f64[shift / 8 + j]!
+      f64[sb + j] = f64[sb + j]! + d
+      f64[sb + p + j] = f64[sb + p + j]! + d * d
+    }
+    f64[xn / 8 + i] = s
+  }
+}
+
+/** The TypeScript kernels by name. */
+export const JS_KERNELS: Readonly<
+  Record<KernelName, (v: MemoryViews, a: readonly number[]) => void>
+> = { assign: assignJs, cand: candJs, norms: normsJs }
+
+/** The kernel names, shared by the WebAssembly exports and {@link JS_KERNELS}. */
+export type KernelName = 'assign' | 'cand' | 'norms'
+
+// ---------------------------------------------------------------- WebAssembly versions
+
+const { get, set, i32 } = op
+
+/** Emits `r0 = b·bs; r1 = min(r0 + bs, n)` into locals. */
+function emitRange(f: FuncBuilder, bArg: number, bsArg: number, nArg: number): [number, number] {
+  const r0 = f.local(I32)
+  const r1 = f.local(I32)
+  f.emit(get(bArg), get(bsArg), op.i32Mul, op.tee(r0), get(bsArg), op.i32Add, set(r1))
+  f.emit(get(r1), get(nArg), op.i32GtU, op.if, get(nArg), set(r1), op.end)
+  return [r0, r1]
+}
+
+/** Emits `for q in [0, count): f64[base + 8q] = 0`. */
+function emitZero(f: FuncBuilder, base: number, count: number): void {
+  const q = f.local(I32)
+  const lim = f.local(I32)
+  f.emit(i32(0), set(q), get(count), set(lim))
+  f.forRange(q, lim, 1, () => {
+    f.emit(get(base), get(q), i32(8), op.i32Mul, op.i32Add, op.f64(0), op.f64Store())
+  })
+}
+
+/**
+ * Emits the dot products of row `xp0` with all `kpad` centers, in groups of 8 then 2, calling
+ * `lane(cLocal, valueLocal)` for each center with `value = ‖c‖² − 2x·c` in an f64 local.
+ */
+function emitDots(
+  f: FuncBuilder,
+  a: { p: number; kpad: number; ct: number; cn: number; xp0: number },
+  lane: (c: number, value: number) => void,
+): void {
+  const c0 = f.local(I32)
+  const j = f.local(I32)
+  const xp = f.local(I32)
+  const cp = f.local(I32)
+  const kstride = f.local(I32)
+  const lim = f.local(I32)
+  const c = f.local(I32)
+  const value = f.local(F64)
+  const xv = f.local(V128)
+  const dv = f.local(V128)
+  const accs = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)]
+  f.emit(get(a.kpad), i32(8), op.i32Mul, set(kstride), i32(0), set(c0))
+  const group = (g: number): void => {
+    // while (c0 + 2g <= kpad)
+    f.emit(op.block, op.loop, get(c0), i32(2 * g), op.i32Add, get(a.kpad), op.i32GtU, op.brIf(1))
+    for (let q = 0; q < g; q++) f.emit(op.v128Zero, set(accs[q]!))
+    f.emit(get(a.xp0), set(xp), get(a.ct), get(c0), i32(8), op.i32Mul, op.i32Add, set(cp))
+    f.emit(i32(0), set(j), get(a.p), set(lim))
+    f.forRange(j, lim, 1, () => {
+      f.emit(get(xp), op.f32Load(), op.f64PromoteF32, op.f64x2Splat, set(xv))
+      for (let q = 0; q < g; q++) {
+        f.emit(get(accs[q]!), get(xv), get(cp), op.v128Load(16 * q), op.f64x2Mul, op.f64x2Add)
+        f.emit(set(accs[q]!))
+      }
+      f.emit(get(xp), i32(4), op.i32Add, set(xp), get(cp), get(kstride), op.i32Add, set(cp))
+    })
+    for (let q = 0; q < g; q++) {
+      // dv = cn[c0+2q .. +2] − (acc + acc)
+      f.emit(get(a.cn), get(c0), i32(8), op.i32Mul, op.i32Add, op.v128Load(16 * q))
+      f.emit(get(accs[q]!), get(accs[q]!), op.f64x2Add, op.f64x2Sub, set(dv))
+      for (let l = 0; l < 2; l++) {
+        f.emit(get(dv), op.f64x2ExtractLane(l), set(value))
+        f.emit(get(c0), i32(2 * q + l), op.i32Add, set(c))
+        lane(c, value)
+      }
+    }
+    f.emit(get(c0), i32(2 * g), op.i32Add, set(c0), op.br(0), op.end, op.end)
+  }
+  group(4)
+  group(2)
+  group(1)
+}
+
+function buildAssign(): FuncBuilder {
+  const f = new FuncBuilder('assign', new Array<typeof I32>(15).fill(I32))
+  const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, mind, bsums, bres, update] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  ] as const
+  const [r0, r1] = emitRange(f, b, bs, n)
+  const i = f.local(I32)
+  const sb = f.local(I32)
+  const cb = f.local(I32)
+  const blockLen = f.local(I32)
+  const xp0 = f.local(I32)
+  const bi = f.local(I32)
+  const lt = f.local(I32)
+  const sp = f.local(I32)
+  const xp = f.local(I32)
+  const j = f.local(I32)
+  const pEven = f.local(I32)
+  const best = f.local(F64)
+  const dist = f.local(F64)
+  const inertia = f.local(F64)
+  const changed = f.local(F64)
+  // sb = bsums + 8·b·(k·p + k); cb = sb + 8·k·p
+  f.emit(get(k), get(p), op.i32Mul, get(k), op.i32Add, set(blockLen))
+  f.emit(get(bsums), get(b), get(blockLen), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sb))
+  f.emit(get(sb), get(k), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(cb))
+  f.emit(get(update), op.if)
+  emitZero(f, sb, blockLen)
+  f.emit(op.end)
+  f.emit(op.f64(0), set(inertia), op.f64(0), set(changed), get(r0), set(i))
+  f.forRange(i, r1, 1, () => {
+    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp0))
+    f.emit(op.f64(Infinity), set(best), i32(0), set(bi))
+    // Branch-free argmin (`select`): the comparison is unpredictable on overlapping clusters.
+    emitDots(f, { p, kpad, ct, cn, xp0 }, (c, value) => {
+      f.emit(get(value), get(best), op.f64Lt, set(lt))
+      f.emit(get(value), get(best), get(lt), op.select, set(best))
+      f.emit(get(c), get(bi), get(lt), op.select, set(bi))
+    })
+    // dist = max(best + xn[i], 0)
+    f.emit(get(best), get(xn), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load(), op.f64Add)
+    f.emit(op.f64(0), op.f64Max, set(dist))
+    f.emit(get(mind), get(i), i32(8), op.i32Mul, op.i32Add, get(dist), op.f64Store())
+    f.emit(get(inertia), get(dist), op.f64Add, set(inertia))
+    // if (labels[i] != bi) { changed += 1; labels[i] = bi }
+    f.emit(get(labels), get(i), i32(4), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), op.i32Load(), get(bi), op.i32Ne, op.if)
+    f.emit(
+      get(changed),
+      op.f64(1),
+      op.f64Add,
+      set(changed),
+      get(sp),
+      get(bi),
+      op.i32Store(),
+      op.end,
+    )
+    f.emit(get(update), op.if)
+    // counts[bi] += 1
+    f.emit(get(cb), get(bi), i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Add, op.f64Store())
+    // sums[bi·p + j] += x_j, two features at a time (f32 pair widened to f64x2), then the odd one.
+    f.emit(get(sb), get(bi), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(xp0), set(xp), i32(0), set(j), get(p), i32(-2), op.i32And, set(pEven))
+    f.forRange(j, pEven, 2, () => {
+      f.emit(get(sp), get(sp), op.v128Load(), get(xp), op.v128Load64Zero(), op.f64x2PromoteLowF32x4)
+      f.emit(op.f64x2Add, op.v128Store(), get(sp), i32(16), op.i32Add, set(sp))
+      f.emit(get(xp), i32(8), op.i32Add, set(xp))
+    })
+    f.emit(get(pEven), get(p), op.i32Ne, op.if)
+    f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
+    f.emit(op.f64Store(), op.end)
+    f.emit(op.end)
+  })
+  f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
+  f.emit(get(sp), get(inertia), op.f64Store(0), get(sp), get(changed), op.f64Store(8))
+  return f
+}
+
+function buildCand(): FuncBuilder {
+  const f = new FuncBuilder('cand', new Array<typeof I32>(13).fill(I32))
+  const [b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ] as const
+  const [r0, r1] = emitRange(f, b, bs, n)
+  const i = f.local(I32)
+  const pb = f.local(I32)
+  const xp0 = f.local(I32)
+  const sp = f.local(I32)
+  const xni = f.local(F64)
+  const cl = f.local(F64)
+  const m = f.local(F64)
+  f.emit(get(bpot), get(b), get(t), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(pb))
+  emitZero(f, pb, t)
+  f.emit(get(r0), set(i))
+  f.forRange(i, r1, 1, () => {
+    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp0))
+    f.emit(get(xn), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load(), set(xni))
+    f.emit(get(closest), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load(), set(cl))
+    emitDots(f, { p, kpad, ct, cn, xp0 }, (c, value) => {
+      f.emit(get(c), get(t), op.i32LtU, op.if)
+      // m = min(cl, max(value + xni, 0))
+      f.emit(get(cl), get(value), get(xni), op.f64Add, op.f64(0), op.f64Max, op.f64Min, set(m))
+      f.emit(get(out), get(c), get(n), op.i32Mul, get(i), op.i32Add, i32(8), op.i32Mul)
+      f.emit(op.i32Add, get(m), op.f64Store())
+      f.emit(get(pb), get(c), i32(8), op.i32Mul, op.i32Add, set(sp))
+      f.emit(get(sp), get(sp), op.f64Load(), get(m), op.f64Add, op.f64Store(), op.end)
+    })
+  })
+  return f
+}
+
+function buildNorms(): FuncBuilder {
+  const f = new FuncBuilder('norms', new Array<typeof I32>(8).fill(I32))
+  const [b, bs, n, p, x, xn, shift, bss] = [0, 1, 2, 3, 4, 5, 6, 7] as const
+  const [r0, r1] = emitRange(f, b, bs, n)
+  const i = f.local(I32)
+  const j = f.local(I32)
+  const sb = f.local(I32)
+  const twoP = f.local(I32)
+  const xp = f.local(I32)
+  const sp = f.local(I32)
+  const mp = f.local(I32)
+  const s = f.local(F64)
+  const xv = f.local(F64)
+  const d = f.local(F64)
+  f.emit(get(p), i32(2), op.i32Mul, set(twoP))
+  f.emit(get(bss), get(b), get(twoP), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sb))
+  emitZero(f, sb, twoP)
+  f.emit(get(r0), set(i))
+  f.forRange(i, r1, 1, () => {
+    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp))
+    f.emit(op.f64(0), set(s), get(sb), set(sp), get(shift), set(mp), i32(0), set(j))
+    f.forRange(j, p, 1, () => {
+      f.emit(get(xp), op.f32Load(), op.f64PromoteF32, set(xv))
+      f.emit(get(s), get(xv), get(xv), op.f64Mul, op.f64Add, set(s))
+      f.emit(get(xv), get(mp), op.f64Load(), op.f64Sub, set(d))
+      f.emit(get(sp), get(sp), op.f64Load(), get(d), op.f64Add, op.f64Store())
+      f.emit(get(sp), get(p), i32(8), op.i32Mul, op.i32Add, set(mp))
+      f.emit(get(mp), get(mp), op.f64Load(), get(d), get(d), op.f64Mul, op.f64Add, op.f64Store())
+      f.emit(get(xp), i32(4), op.i32Add, set(xp), get(sp), i32(8), op.i32Add, set(sp))
+      f.emit(get(shift), get(j), i32(1), op.i32Add, i32(8), op.i32Mul, op.i32Add, set(mp))
+    })
+    f.emit(get(xn), get(i), i32(8), op.i32Mul, op.i32Add, get(s), op.f64Store())
+  })
+  return f
+}
+
+let compiled: WasmModule | null | undefined
+
+/**
+ * The compiled kernel module, or `null` where WebAssembly SIMD is unavailable (the caller then
+ * uses {@link JS_KERNELS}). Compiled once per thread.
+ */
+export function kernelModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled
+  const api = wasmApi()
+  try {
+    compiled =
+      api === undefined
+        ? null
+        : new api.Module(encodeModule([buildAssign(), buildCand(), buildNorms()]))
+  } catch {
+    compiled = null
+  }
+  return compiled
+}

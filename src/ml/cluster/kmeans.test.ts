@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs'
+
+import { describe, expect, it } from 'vitest'
+
+import { createRng } from '../../core/index.js'
+import { createColumn, createFrame, type Frame } from '../../frame/index.js'
+import { estimatorChecks } from '../checks/index.js'
+
+import { KMeans, loadKMeans } from './index.js'
+import { JS_KERNELS, kernelModule, memoryViews, type KernelName } from './kmeans-kernels.js'
+import { wasmApi } from './wasm-asm.js'
+
+interface KMeansCase {
+  name: string
+  data: string
+  k: number
+  init: number[][]
+  labels: number[]
+  centers: number[][]
+  inertia: number
+  nIter: number
+  transform: number[][]
+  kmeansppInertia: number[]
+  miniBatchInertia: number
+}
+const FIXTURE = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/ml/cluster/kmeans.json', import.meta.url), 'utf8'),
+) as { data: Record<string, number[][]>; cases: KMeansCase[] }
+
+/** A frame of f64 columns `x0…` holding the float32 value of each fixture number. */
+function frameOf(rows: readonly (readonly number[])[]): Frame {
+  const p = rows[0]!.length
+  return createFrame(
+    Array.from({ length: p }, (_, j) =>
+      createColumn({
+        name: `x${j}`,
+        dtype: 'f64',
+        values: Float64Array.from(rows, (r) => Math.fround(r[j]!)),
+      }),
+    ),
+  )
+}
+
+function blobs(n: number, p: number, k: number, seed: number): Frame {
+  const rng = createRng(seed)
+  const cols = Array.from({ length: p }, () => new Float64Array(n))
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < p; j++) cols[j]![i] = rng.normal() + 3 * ((i % k) - (j % k))
+  return createFrame(cols.map((values, j) => createColumn({ name: `x${j}`, dtype: 'f64', values })))
+}
+
+describe('checkEstimator', () => {
+  for (const c of estimatorChecks({
+    task: 'clustering',
+    make: () => new KMeans({ nClusters: 3, nInit: 2, seed: 1 }),
+    load: loadKMeans,
+  }))
+    it(c.name, c.run)
+  describe('random init', () => {
+    for (const c of estimatorChecks({
+      task: 'clustering',
+      make: () => new KMeans({ nClusters: 3, init: 'random', nInit: 3, seed: 2 }),
+      load: loadKMeans,
+    }))
+      it(c.name, c.run)
+  })
+})
+
+describe('matches scikit-learn 1.2.1 KMeans', () => {
+  for (const c of FIXTURE.cases) {
+    const X = frameOf(FIXTURE.data[c.data]!)
+    it(`${c.name}: explicit init gives identical labels, centers to 1e-6`, () => {
+      const m = new KMeans({ nClusters: c.k, init: c.init, nInit: 1 }).fit(X)
+      expect(Array.from(m.labels)).toEqual(c.labels)
+      const p = X.nColumns
+      c.centers.forEach((row, k) => {
+        row.forEach((v, j) => {
+          expect(Math.abs(m.clusterCenters[k * p + j]! - v)).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(v)),
+          )
+        })
+      })
+      expect(m.inertia).toBeCloseTo(c.inertia, 6)
+      expect(Math.abs(m.inertia - c.inertia) / c.inertia).toBeLessThan(1e-9)
+      expect(m.diagnostics.nIter).toBe(c.nIter)
+      const t = m.transform(X.slice(0, 5))
+      c.transform.forEach((row, i) => {
+        row.forEach((v, k) => {
+          expect(Math.abs((t.columns[k]!.values[i] as number) - v)).toBeLessThan(
+            1e-6 * Math.max(1, v),
+          )
+        })
+      })
+      expect(Array.from(m.predict(X).values as Int32Array)).toEqual(c.labels)
+    })
+    it(`${c.name}: k-means++ inertia within 1% of scikit-learn`, () => {
+      const m = new KMeans({ nClusters: c.k, seed: 0 }).fit(X)
+      const ref = Math.min(...c.kmeansppInertia)
+      expect(m.inertia / ref).toBeLessThan(1.01)
+    })
+  }
+})
+
+describe('kernels and threads', () => {
+  it('the WebAssembly and TypeScript kernels give bit-identical results', () => {
+    const api = wasmApi()
+    const module = kernelModule()
+    if (api === undefined || module === null) return
+    const n = 777
+    const p = 7
+    const kpad = 10
+    const bytes = 1 << 20
+    const rng = createRng(5)
+    const make = (): { mem: ArrayBufferLike; run: (k: KernelName, a: number[]) => void } => {
+      const memory = new api.Memory({
+        initial: bytes / 65536,
+        maximum: bytes / 65536,
+        shared: true,
+      })
+      const inst = new api.Instance(module, { env: { memory } })
+      return {
+        mem: memory.buffer,
+        run: (k, a) => {
+          ;(inst.exports[k] as (...args: number[]) => void)(...a)
+        },
+      }
+    }
+    const w = make()
+    const j = memoryViews(new ArrayBuffer(bytes))
+    const v = memoryViews(w.mem)
+    // x at 0 (f32), xn at 32768, shift 40960, ct 41984, cn 43008, labels 43264, mind 46400,
+    // bsums 52736, bres 180000, slots 200000, bpot 400000
+    for (let i = 0; i < n * p; i++) v.f32[i] = j.f32[i] = rng.normal() * 3
+    for (let q = 0; q < p * kpad; q++) v.f64[41984 / 8 + q] = j.f64[41984 / 8 + q] = rng.normal()
+    for (let c = 0; c < kpad; c++)
+      v.f64[43008 / 8 + c] = j.f64[43008 / 8 + c] = c === 9 ? Infinity : rng.float() * 5
+    for (let q = 0; q < p; q++) v.f64[40960 / 8 + q] = j.f64[40960 / 8 + q] = v.f32[q]!
+    for (let q = 0; q < n; q++)
+      v.f64[200000 / 8 + 4 * n + q] = j.f64[200000 / 8 + 4 * n + q] = rng.float() * 40
+    const calls: [KernelName, number[]][] = [
+      ['norms', [256, n, p, 0, 32768, 40960, 180000]],
+      ['assign', [256, n, p, kpad, 9, 0, 32768, 41984, 43008, 43264, 46400, 52736, 180000, 1]],
+      ['cand', [256, n, p, kpad, 3, 0, 32768, 41984, 43008, 200000 + 4 * n * 8, 200000, 400000]],
+    ]
+    for (const [k, a] of calls) {
+      for (let b = 0; b < 4; b++) {
+        w.run(k, [b, ...a])
+        JS_KERNELS[k](j, [b, ...a])
+      }
+    }
+    expect(
+      Buffer.from(v.f64.buffer.slice(0, bytes)).equals(Buffer.from(j.f64.buffer.slice(0, bytes))),
+    ).toBe(true)
+  })
+
+  it('gives a bit-identical model on 1 and 2 threads', () => {
+    const X = blobs(6000, 6, 5, 3)
+    const one = new KMeans({ nClusters: 5, nInit: 2, seed: 4, nThreads: 1 }).fit(X)
+    const two = new KMeans({ nClusters: 5, nInit: 2, seed: 4, nThreads: 2 }).fit(X)
+    expect(two.diagnostics.threads).toBe(2)
+    const strip = (s: ReturnType<typeof one.toJSON>) => JSON.stringify({ ...s, params: {} })
+    expect(strip(two.toJSON())).toBe(strip(one.toJSON()))
+  })
+})
+
+describe('behaviour', () => {
+  it('reports per-init diagnostics and picks the lowest inertia', () => {
+    const X = blobs(400, 3, 4, 9)
+    const m = new KMeans({ nClusters: 4, nInit: 5, seed: 2 }).fit(X)
+    const d = m.diagnostics as unknown as {
+      nIterPerInit: number[]
+      inertiaPerInit: number[]
+      bestInit: number
+    }
+    expect(d.nIterPerInit).toHaveLength(5)
+    expect(m.inertia).toBe(d.inertiaPerInit[d.bestInit])
+    expect(Math.min(...d.inertiaPerInit)).toBeGreaterThanOrEqual(m.inertia * (1 - 1e-12))
+  })
+  it('records non-convergence instead of throwing', () => {
+    const X = blobs(400, 3, 4, 9)
+    const m = new KMeans({ nClusters: 6, nInit: 1, maxIter: 1, seed: 2 }).fit(X)
+    expect(m.diagnostics.converged).toBe(false)
+    expect(m.diagnostics.warnings.join(' ')).toMatch(/maxIter=1/)
+  })
+  it('rejects explicit centers of the wrong shape and fewer rows than clusters', () => {
+    const X = blobs(10, 2, 2, 1)
+    expect(() => new KMeans({ nClusters: 2, init: [[0, 0]] }).fit(X)).toThrow(/init/)
+    expect(() => new KMeans({ nClusters: 2, init: [[0], [1]] }).fit(X)).toThrow(/init/)
+    expect(() => new KMeans({ nClusters: 11 }).fit(X)).toThrow(/nClusters=11/)
+  })
+  it('transform gives distances to the centers in columns kmeans0…', () => {
+    const X = blobs(50, 2, 2, 1)
+    const m = new KMeans({ nClusters: 2, seed: 1 }).fit(X)
+    const t = m.transform(X)
+    expect(t.columns.map((c) => c.name)).toEqual(['kmeans0', 'kmeans1'])
+    const pred = m.predict(X).values as Int32Array
+    for (let i = 0; i < 50; i++) {
+      const d0 = t.columns[0]!.values[i] as number
+      const d1 = t.columns[1]!.values[i] as number
+      expect(pred[i]).toBe(d0 <= d1 ? 0 : 1)
+    }
+  })
+})

@@ -1,0 +1,78 @@
+/**
+ * Starting a `worker_threads` worker from a module that sits next to the caller, whether Plinth
+ * runs from compiled `dist/` JavaScript or from its TypeScript sources (vitest, tsx).
+ *
+ * TODO(ml-base): move to `ml/base` once a second estimator family runs on workers.
+ *
+ * @internal
+ */
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+/** Where a worker that fails to load its module reports it (`Atomics.add` then `notify`). */
+export interface StartupFailureSignal {
+  readonly cells: Int32Array<SharedArrayBuffer>
+  /** The cell incremented on failure. */
+  readonly increment: number
+  /** The cell notified afterwards (the one the parent waits on). */
+  readonly notify: number
+}
+
+/** Options of {@link spawnModuleWorker}. */
+export interface SpawnModuleWorkerOptions {
+  /** Passed to the worker as `workerData` (structured clone; shared memory stays shared). */
+  readonly workerData: unknown
+  /** Where to report a module that fails to load, so a parent blocked in `Atomics.wait` wakes. */
+  readonly failure?: StartupFailureSignal
+}
+
+/**
+ * Starts a worker running the module at `jsUrl` (a `.js` URL resolved against the caller's
+ * `import.meta.url`). If that file does not exist but the `.ts` file beside it does, the worker
+ * loads the TypeScript source through tsx.
+ *
+ * Both cases boot through a small `eval` script that imports the module, so a load failure is
+ * reported through `failure` instead of only as an asynchronous `error` event (a parent that
+ * waits synchronously would never see that event).
+ *
+ * BAD: `new Worker(tsUrl, { execArgv: ['--import', 'tsx'] })`: on Node 20 the worker ignores
+ * hooks registered by `--import`, and fails with "Unknown file extension .ts".
+ * GOOD: import tsx's `tsImport` inside the worker and load the `.ts` module with it.
+ *
+ * The worker is `unref`ed: it never keeps the process alive. An `error` event is swallowed (the
+ * caller learns of failures through `failure` or a timeout and falls back to its own thread).
+ *
+ * @throws Error if neither the `.js` nor the `.ts` file exists.
+ * @example
+ * ```ts
+ * const w = spawnModuleWorker(new URL('./kmeans-worker.js', import.meta.url), { workerData })
+ * ```
+ */
+export function spawnModuleWorker(jsUrl: URL, options: SpawnModuleWorkerOptions): Worker {
+  const tsUrl = new URL(jsUrl.href.replace(/\.js$/, '.ts'))
+  let load: string
+  if (existsSync(fileURLToPath(jsUrl))) {
+    load = `import(${JSON.stringify(jsUrl.href)})`
+  } else if (existsSync(fileURLToPath(tsUrl))) {
+    const href = JSON.stringify(tsUrl.href)
+    // Resolved from the working directory, where a TypeScript checkout has its node_modules.
+    load = `import('tsx/esm/api').then((m) => m.tsImport(${href}, ${href}))`
+  } else {
+    throw new Error(`worker module not found: ${fileURLToPath(jsUrl)} (nor its .ts source)`)
+  }
+  const f = options.failure
+  const onFail =
+    f === undefined
+      ? '() => process.exit(1)'
+      : `() => { const c = require('node:worker_threads').workerData.__startupCells;` +
+        ` Atomics.add(c, ${f.increment}, 1); Atomics.notify(c, ${f.notify}); process.exit(1) }`
+  const workerData =
+    f === undefined
+      ? options.workerData
+      : { ...(options.workerData as object), __startupCells: f.cells }
+  const worker = new Worker(`${load}.catch(${onFail})`, { eval: true, workerData })
+  worker.on('error', () => undefined)
+  worker.unref()
+  return worker
+}
