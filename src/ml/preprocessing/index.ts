@@ -12,6 +12,7 @@ import { MIN_MAX_SCALER_ENTRY } from './min-max-scaler.js'
 import { ONE_HOT_ENCODER_ENTRY } from './one-hot-encoder.js'
 import { ORDINAL_ENCODER_ENTRY } from './ordinal-encoder.js'
 import { ROBUST_SCALER_ENTRY } from './robust-scaler.js'
+import { SIMPLE_IMPUTER_ENTRY } from './simple-imputer.js'
 import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
 
 export {
@@ -43,6 +44,13 @@ export {
 } from './robust-scaler.js'
 export type { RobustScalerParams } from './robust-scaler.js'
 export { isTransformerEstimator } from './shared.js'
+export {
+  SimpleImputer,
+  SimpleImputerModel,
+  SimpleImputerParamsSchema,
+  loadSimpleImputer,
+} from './simple-imputer.js'
+export type { SimpleImputerParams } from './simple-imputer.js'
 export type { FitTransformResult, TransformerEstimator } from './shared.js'
 export {
   StandardScaler,
@@ -55,6 +63,7 @@ export type { CategoryKind, CategorySet } from './categories.js'
 
 /** The preprocessing kinds, for `ml/registry.ts`. */
 export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
+  SIMPLE_IMPUTER_ENTRY,
   STANDARD_SCALER_ENTRY,
   MIN_MAX_SCALER_ENTRY,
   ROBUST_SCALER_ENTRY,

@@ -27,7 +27,12 @@ interface Slice {
 }
 interface Expected {
   names: string[]
-  columns: JsonNumber[][]
+  /** Numeric outputs, column by column. */
+  columns?: JsonNumber[][]
+  /** Text outputs (`cat`/`str` columns), column by column. */
+  labels?: string[][]
+  /** Numeric columns that follow the text ones (the imputer's indicators). */
+  indicators?: Expected
 }
 interface Case {
   name: string
@@ -142,12 +147,34 @@ function valuesOf(col: Column): number[] {
   return out
 }
 
+function labelsOf(col: Column): string[] {
+  const out: string[] = []
+  for (let i = 0; i < col.length; i++) {
+    if (col.validity !== undefined && col.validity[i] === 0) out.push('<missing>')
+    else if (col.dtype === 'cat') out.push(col.categories[col.values[i]!] ?? '?')
+    else out.push(String(col.values[i]))
+  }
+  return out
+}
+
 /** Compares an output frame with the fixture: same names, values within `TOL` (relative above 1). */
-export function expectFrameClose(actual: Frame, expected: Expected): void {
+function expectFrameClose(actual: Frame, expected: Expected): void {
+  if (expected.labels !== undefined) {
+    const k = expected.labels.length
+    const text = actual.select(actual.columns.slice(0, k).map((c) => c.name))
+    expect(text.columns.map((c) => c.name)).toEqual(expected.names)
+    text.columns.forEach((col, j) => {
+      expect(labelsOf(col)).toEqual(expected.labels?.[j])
+    })
+    const rest = actual.columns.slice(k).map((c) => c.name)
+    if (expected.indicators === undefined) expect(rest).toEqual([])
+    else expectFrameClose(actual.select(rest), expected.indicators)
+    return
+  }
   expect(actual.columns.map((c) => c.name)).toEqual(expected.names)
   let worst = 0
   actual.columns.forEach((col, j) => {
-    const want = (expected.columns[j] ?? []).map(num)
+    const want = (expected.columns?.[j] ?? []).map(num)
     const got = valuesOf(col)
     expect(got.length).toBe(want.length)
     got.forEach((g, i) => {
@@ -179,12 +206,15 @@ function runCase(fx: Fixture, c: Case): void {
   } else {
     const model = est.fit(Xfit, yfit) as Transformer
     out = model.transform(frameOf(fx, c.transform))
-    expect(model.outputNames).toEqual(c.expected.names)
+    expect(model.outputNames).toEqual([
+      ...c.expected.names,
+      ...(c.expected.indicators?.names ?? []),
+    ])
   }
   expectFrameClose(out, c.expected)
 }
 
-const FILES = ['scalers.json', 'one-hot.json', 'ordinal.json']
+const FILES = ['scalers.json', 'imputer.json', 'one-hot.json', 'ordinal.json']
 
 for (const file of FILES) {
   describe(`scikit-learn fixtures: ${file}`, () => {
