@@ -210,11 +210,13 @@ function parameterError(e: Estimator): ValidationError | undefined {
 }
 
 /**
- * Checks that `name` is a parameter of `e` (through nested children) that accepts `value`.
+ * Checks that `name` is a parameter of `e`, following nested names into children. Only the
+ * name is judged: `value` is set so the estimator's own check runs, but a rejected value is not
+ * reported (it may be valid together with other parameters; its trials record the error).
  *
- * @returns the issue, at path `[field, name]`, or undefined when the value is accepted.
+ * @returns an `unknown_param` issue at `[field, name]`, or undefined when the name is known.
  */
-export function checkParam(
+export function checkParamName(
   e: Estimator,
   name: string,
   value: unknown,
@@ -224,22 +226,14 @@ export function checkParam(
   const parts = splitName(name)
   if (parts !== undefined) {
     const child = childrenOf(e).get(parts[0])
-    if (child !== undefined) return checkParam(child, parts[1], value, field, fullName)
+    if (child !== undefined) return checkParamName(child, parts[1], value, field, fullName)
   }
   const err = parameterError(setParams(e, { [name]: value }))
-  if (err === undefined) return undefined
-  if (err.issues.some((i) => i.code === 'unrecognized_keys')) {
-    return {
-      path: [field, fullName],
-      code: 'unknown_param',
-      message: `unknown parameter "${fullName}" (${e.kind} has no parameter "${name}")`,
-    }
-  }
-  const detail = err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+  if (err?.issues.some((i) => i.code === 'unrecognized_keys') !== true) return undefined
   return {
     path: [field, fullName],
-    code: 'invalid_param',
-    message: `invalid value ${describeValue(value)} for parameter "${fullName}" of ${e.kind} (${detail})`,
+    code: 'unknown_param',
+    message: `unknown parameter "${fullName}" (${e.kind} has no parameter "${name}")`,
   }
 }
 
@@ -250,7 +244,9 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined)
     return String(v)
   try {
-    return JSON.stringify(v) ?? typeof v
+    // JSON.stringify gives undefined for undefined, functions and symbols.
+    const json = JSON.stringify(v) as string | undefined
+    return json ?? typeof v
   } catch {
     return typeof v
   }

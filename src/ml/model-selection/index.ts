@@ -32,3 +32,23 @@ export {
 } from './estimator-spec.js'
 export type { EstimatorSpec } from './estimator-spec.js'
 export type { Scorer, Scoring } from './scoring.js'
+export { fitInWorker } from './fit-in-worker.js'
+export type { FitInWorkerOptions } from './fit-in-worker.js'
+export { learningCurve } from './learning-curve.js'
+export type { LearningCurve, LearningCurveOptions } from './learning-curve.js'
+export { choice, expandGrid, logUniform, randInt, sampleParams, uniform } from './param-grid.js'
+export type {
+  ParamDistribution,
+  ParamDistributions,
+  ParamDistributionsSpec,
+  ParamGrid,
+  ParamGridSpec,
+  ParamSet,
+} from './param-grid.js'
+export { GridSearch, RandomSearch } from './search.js'
+export type {
+  RandomSearchOptions,
+  SearchFitOptions,
+  SearchOptions,
+  SearchResult,
+} from './search.js'

@@ -3,11 +3,10 @@
  * default (accuracy for a classifier, R² for a regressor, like sklearn's `estimator.score`).
  * Names, not functions, so a worker thread can resolve the same scorer.
  */
-import { ValidationError } from '../../core/index.js'
+import { ValidationError, type ValidationIssue } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { Model } from '../base/index.js'
-
-import { INTERIM_SCORER_NAMES, getInterimScorer } from './interim-scorers.js'
+import type { Model, Predictor } from '../base/index.js'
+import { SCORER_NAMES, getScorer, isScorerName } from '../metrics/index.js'
 
 /** A scorer: a fitted model, features and true target in, a number out (higher is better). */
 export type Scorer = (model: Model, X: Frame, y: Column) => number
@@ -15,13 +14,13 @@ export type Scorer = (model: Model, X: Frame, y: Column) => number
 /** The scoring name that means the estimator's default score. */
 export const DEFAULT_SCORING = 'score'
 
-/** The scoring option of {@link crossValidate} and the searches: one name or several. */
+/** The scoring option of `crossValidate` and the searches: one name or several. */
 export type Scoring = string | readonly string[]
 
 /**
  * The scoring names to use, validated: `undefined` → `['score']`.
  *
- * @throws ValidationError naming an unknown scorer or a repeated one, at `scoring`.
+ * @throws ValidationError naming each unknown or repeated scorer, at `scoring`.
  */
 export function scoringNames(scoring: Scoring | undefined): readonly string[] {
   const names =
@@ -30,36 +29,47 @@ export function scoringNames(scoring: Scoring | undefined): readonly string[] {
       : typeof scoring === 'string'
         ? [scoring]
         : [...scoring]
-  const known = new Set<string>([DEFAULT_SCORING, ...INTERIM_SCORER_NAMES])
   if (names.length === 0) {
     throw new ValidationError('scoring is empty', [
       { path: ['scoring'], code: 'too_small', message: 'name at least one scorer' },
     ])
   }
-  const issues = names.flatMap((n, i) =>
-    known.has(n)
-      ? names.indexOf(n) === i
-        ? []
-        : [{ path: ['scoring', i], code: 'duplicate', message: `"${n}" is listed twice` }]
-      : [
-          {
-            path: ['scoring', i],
-            code: 'unknown_scorer',
-            message: `unknown scorer "${n}"; known: ${[...known].join(', ')}`,
-          },
-        ],
-  )
-  if (issues.length > 0) throw new ValidationError(`invalid scoring`, issues)
+  const issues: ValidationIssue[] = []
+  names.forEach((n, i) => {
+    if (n !== DEFAULT_SCORING && !isScorerName(n)) {
+      issues.push({
+        path: ['scoring', i],
+        code: 'unknown_scorer',
+        message: `unknown scorer "${n}"; known: ${[DEFAULT_SCORING, ...SCORER_NAMES].join(', ')}`,
+      })
+    } else if (names.indexOf(n) !== i) {
+      issues.push({ path: ['scoring', i], code: 'duplicate', message: `"${n}" is listed twice` })
+    }
+  })
+  if (issues.length > 0) throw new ValidationError(issues[0]!.message, issues)
   return names
+}
+
+function asPredictor(model: Model, name: string): Predictor {
+  if (typeof (model as Partial<Predictor>).predict !== 'function') {
+    throw new ValidationError(
+      `scorer "${name}" needs a model that predicts; ${model.kind} does not`,
+      [{ path: ['scoring'], code: 'not_predictor', message: `${model.kind} has no predict` }],
+    )
+  }
+  return model as Predictor
 }
 
 /** The scorer of a (validated) name. */
 export function scorerOf(name: string): Scorer {
-  if (name !== DEFAULT_SCORING) return getInterimScorer(name)
-  const accuracy = getInterimScorer('accuracy')
-  const r2 = getInterimScorer('r2')
-  return (model, X, y) =>
-    Array.isArray((model as { classes?: unknown }).classes)
-      ? accuracy(model, X, y)
-      : r2(model, X, y)
+  if (name !== DEFAULT_SCORING) {
+    const s = getScorer(name)
+    return (model, X, y) => s(asPredictor(model, name), X, y)
+  }
+  const accuracy = getScorer('accuracy')
+  const r2 = getScorer('r2')
+  return (model, X, y) => {
+    const p = asPredictor(model, name)
+    return Array.isArray((model as { classes?: unknown }).classes) ? accuracy(p, X, y) : r2(p, X, y)
+  }
 }

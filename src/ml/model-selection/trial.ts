@@ -2,7 +2,7 @@
  * One trial: fit an estimator on the training rows of a fold and score it. The same function
  * runs on the calling thread and inside the workers, so both give identical results.
  */
-import { CancelledError, type Clock } from '../../core/index.js'
+import { CancelledError, ValidationError, type Clock } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
 import type { Estimator, FitOptions, Model } from '../base/index.js'
 
@@ -85,6 +85,16 @@ function score(model: Model, X: Frame, y: Column, names: readonly string[]): Flo
   return out
 }
 
+/** An error as one line: name, message and, for a `ValidationError`, each issue's path and text. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const issues =
+    err instanceof ValidationError && err.issues.length > 0
+      ? ` (${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`
+      : ''
+  return `${err.name}: ${err.message}${issues}`
+}
+
 function failed(
   err: unknown,
   settings: TrialSettings,
@@ -94,7 +104,7 @@ function failed(
 ): TrialResult {
   if (err instanceof CancelledError || settings.errorScore === 'raise') throw err
   const fill = new Float64Array(nScores).fill(settings.errorScore)
-  const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  const error = describeError(err)
   return settings.returnTrainScore
     ? { test: fill, train: Float64Array.from(fill), fitTime, scoreTime, error }
     : { test: fill, fitTime, scoreTime, error }
