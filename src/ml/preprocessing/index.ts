@@ -14,6 +14,7 @@ import { ORDINAL_ENCODER_ENTRY } from './ordinal-encoder.js'
 import { ROBUST_SCALER_ENTRY } from './robust-scaler.js'
 import { SIMPLE_IMPUTER_ENTRY } from './simple-imputer.js'
 import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
+import { TARGET_ENCODER_ENTRY } from './target-encoder.js'
 
 export {
   MinMaxScaler,
@@ -60,6 +61,13 @@ export {
 } from './standard-scaler.js'
 export type { StandardScalerParams } from './standard-scaler.js'
 export type { CategoryKind, CategorySet } from './categories.js'
+export {
+  TargetEncoder,
+  TargetEncoderModel,
+  TargetEncoderParamsSchema,
+  loadTargetEncoder,
+} from './target-encoder.js'
+export type { TargetEncoderParams } from './target-encoder.js'
 
 /** The preprocessing kinds, for `ml/registry.ts`. */
 export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
@@ -69,4 +77,5 @@ export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
   ROBUST_SCALER_ENTRY,
   ONE_HOT_ENCODER_ENTRY,
   ORDINAL_ENCODER_ENTRY,
+  TARGET_ENCODER_ENTRY,
 ]

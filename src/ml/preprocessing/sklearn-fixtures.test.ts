@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
 import type { Transformer } from '../base/index.js'
 
+import { kFoldAssignment, stratifiedKFoldAssignment } from './folds.js'
 import { PREPROCESSING_ESTIMATORS } from './index.js'
 
 type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity'
@@ -25,10 +26,12 @@ interface Slice {
   rows: [number, number]
   columns?: string[]
 }
+/** A column of outputs, either listed or as a dictionary of distinct values and codes into it. */
+type Packed = JsonNumber[] | { dict: JsonNumber[]; codes: number[] }
 interface Expected {
   names: string[]
   /** Numeric outputs, column by column. */
-  columns?: JsonNumber[][]
+  columns?: Packed[]
   /** Text outputs (`cat`/`str` columns), column by column. */
   labels?: string[][]
   /** Numeric columns that follow the text ones (the imputer's indicators). */
@@ -47,6 +50,13 @@ interface Case {
 interface Fixture {
   datasets: Record<string, FrameSpec>
   cases: Case[]
+  folds?: { k: number; labels: number[]; stratified: number[]; kfold: number[] }[]
+}
+
+function unpack(p: Packed | undefined): number[] {
+  if (p === undefined) return []
+  if (Array.isArray(p)) return p.map(num)
+  return p.codes.map((c) => num(p.dict[c]))
 }
 
 const TOL = 1e-9
@@ -174,7 +184,7 @@ function expectFrameClose(actual: Frame, expected: Expected): void {
   expect(actual.columns.map((c) => c.name)).toEqual(expected.names)
   let worst = 0
   actual.columns.forEach((col, j) => {
-    const want = (expected.columns?.[j] ?? []).map(num)
+    const want = unpack(expected.columns?.[j])
     const got = valuesOf(col)
     expect(got.length).toBe(want.length)
     got.forEach((g, i) => {
@@ -214,7 +224,13 @@ function runCase(fx: Fixture, c: Case): void {
   expectFrameClose(out, c.expected)
 }
 
-const FILES = ['scalers.json', 'imputer.json', 'one-hot.json', 'ordinal.json']
+const FILES = [
+  'scalers.json',
+  'imputer.json',
+  'one-hot.json',
+  'ordinal.json',
+  'target-encoder.json',
+]
 
 for (const file of FILES) {
   describe(`scikit-learn fixtures: ${file}`, () => {
@@ -225,3 +241,15 @@ for (const file of FILES) {
       })
   })
 }
+
+describe('cross-fitting folds equal sklearn without shuffling', () => {
+  const fx = readFixture('target-encoder.json')
+  for (const f of fx.folds ?? []) {
+    it(`KFold and StratifiedKFold, k = ${f.k}`, () => {
+      expect(Array.from(kFoldAssignment(f.labels.length, f.k))).toEqual(f.kfold)
+      expect(Array.from(stratifiedKFoldAssignment(Int32Array.from(f.labels), f.k))).toEqual(
+        f.stratified,
+      )
+    })
+  }
+})
