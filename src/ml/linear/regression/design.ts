@@ -156,14 +156,17 @@ export interface DesignMatrix {
 }
 
 /**
- * Builds the {@link DesignMatrix} of numeric, finite `X` (checked by the caller) and `y`. Means
+ * Builds the {@link DesignMatrix} of numeric `X` (checked by the caller) and finite `y`. Means
  * are weighted; with `center` false they are 0 and the data is only scaled.
+ *
+ * @throws ValidationError if X holds NaN or ±Infinity.
  */
 export function designMatrix(
   X: Frame,
   y: Float64Array,
   w: Float64Array | undefined,
   center: boolean,
+  kind: string,
 ): DesignMatrix {
   const n = X.nRows
   const p = X.nColumns
@@ -187,9 +190,13 @@ export function designMatrix(
     else for (let i = 0; i < n; i++) out[off + i] = (v[i]! - m) * sqrtW[i]!
     return m
   }
+  let ss = 0
   X.columns.forEach((col, j) => {
     xMean[j] = fill(col.values as ArrayLike<number>, data, j * n)
+    for (let i = 0, c = j * n; i < n; i++) ss += data[c + i]! * data[c + i]!
   })
+  // NaN or ±Infinity anywhere (even at a zero weight: 0·∞ is NaN) makes the sum non-finite.
+  if (!Number.isFinite(ss)) assertFiniteFeatures(X, kind)
   const yc = new Float64Array(n)
   const yMean = fill(y, yc, 0)
   return { nRows: n, nCols: p, data, y: yc, xMean, yMean }

@@ -95,7 +95,7 @@ export class LinearRegression implements Estimator<
       coef = normal
       diagnostics = { converged: true, nIter: 0, warnings: [], solver: 'cholesky' }
     } else {
-      const dm = designMatrix(X, input.y, input.w, p.fitIntercept)
+      const dm = designMatrix(X, input.y, input.w, p.fitIntercept, KIND)
       const cutoff = EPS * Math.max(dm.nRows, dm.nCols)
       const sol = svdSolve(dm, (s, sMax) => (s > cutoff * sMax ? 1 / s : 0))
       ;({ xMean, yMean } = dm)

@@ -134,7 +134,7 @@ function solve(
       return { coef, xMean: g.xMean, yMean: g.yMean, diagnostics: closed('cholesky') }
     }
   }
-  const dm = designMatrix(X, y, w, p.fitIntercept)
+  const dm = designMatrix(X, y, w, p.fitIntercept, KIND)
   const fallback = useGram ? ['XᵀX + alpha·I is singular; solved with svd instead'] : []
   const base = { xMean: dm.xMean, yMean: dm.yMean }
   if (p.solver === 'lsqr') {
