@@ -17,6 +17,7 @@ import type {
   ModelState,
   Transformer,
 } from '../base/index.js'
+import { IMBALANCE_SAMPLERS, type Sampler } from '../imbalance/index.js'
 
 /** Looks up a registry entry by kind (`getEstimatorEntry`), passed in to avoid importing the registry. */
 export type Resolve = (kind: string) => EstimatorEntry
@@ -29,9 +30,10 @@ export interface EstimatorSpec {
 
 /**
  * A child of a composite: an estimator instance, its {@link EstimatorSpec} (built through the
- * registry at fit), or `'passthrough'` (the identity).
+ * registry at fit), or `'passthrough'` (the identity). Pipeline steps may also be samplers
+ * (ml/imbalance), instances or specs, applied to the training data at fit only.
  */
-export type ChildEstimator = Estimator | EstimatorSpec | 'passthrough'
+export type ChildEstimator = Estimator | Sampler | EstimatorSpec | 'passthrough'
 
 /** An estimator whose fit also returns the training output (target encoders cross-fit with it). */
 export interface FitTransformer {
@@ -51,8 +53,29 @@ export function isEstimator(v: unknown): v is Estimator {
   )
 }
 
-/** An estimator's parameters as a plain record (every estimator's params are one). */
-export function paramsOf(e: Estimator): Readonly<Record<string, unknown>> {
+/** True for a sampler instance (ml/imbalance): `resample` and no `fit`. */
+export function isSampler(v: unknown): v is Sampler {
+  if (typeof v !== 'object' || v === null) return false
+  const e = v as Partial<Record<keyof Sampler | 'fit', unknown>>
+  return (
+    typeof e.kind === 'string' &&
+    typeof e.resample === 'function' &&
+    typeof e.withParams === 'function' &&
+    e.fit === undefined &&
+    typeof e.params === 'object' &&
+    e.params !== null
+  )
+}
+
+const SAMPLER_KINDS = new Map(IMBALANCE_SAMPLERS.map((e) => [e.kind, e]))
+
+/** True when `kind` names a sampler of ml/imbalance. */
+export function isSamplerKind(kind: string): boolean {
+  return SAMPLER_KINDS.has(kind)
+}
+
+/** An estimator's (or sampler's) parameters as a plain record (every one's params are one). */
+export function paramsOf(e: Estimator | Sampler): Readonly<Record<string, unknown>> {
   return e.params as Readonly<Record<string, unknown>>
 }
 
@@ -85,7 +108,7 @@ const SpecSchema = z.strictObject({
 })
 
 /** A resolved child as the schema outputs it (a keyword is a string). */
-export type ParsedChild = Estimator | z.output<typeof SpecSchema> | string
+export type ParsedChild = Estimator | Sampler | z.output<typeof SpecSchema> | string
 
 /**
  * The schema of a child: an estimator instance is kept as is (checked first, since an instance
@@ -93,9 +116,12 @@ export type ParsedChild = Estimator | z.output<typeof SpecSchema> | string
  */
 export function childSchema(extra: readonly string[] = []) {
   const keywords = ['passthrough', ...extra] as [string, ...string[]]
-  return z.union([z.custom<Estimator>(isEstimator), z.enum(keywords), SpecSchema], {
-    error: `expected an estimator, a {kind, params} spec or one of ${keywords.map((k) => `"${k}"`).join(', ')}`,
-  })
+  return z.union(
+    [z.custom<Estimator>(isEstimator), z.custom<Sampler>(isSampler), z.enum(keywords), SpecSchema],
+    {
+      error: `expected an estimator, a {kind, params} spec or one of ${keywords.map((k) => `"${k}"`).join(', ')}`,
+    },
+  )
 }
 
 /** The JSON form of a fitted child, for `params`: `{ kind, params }` after defaults, or the keyword. */
@@ -103,6 +129,14 @@ export function childSpecOf(model: Model | string): EstimatorSpec | string {
   if (typeof model === 'string') return model
   const s = model.toJSON()
   return { kind: s.kind, params: s.params }
+}
+
+/** The spec of a sampler step (its params as given: samplers have no fitted state to save). */
+export function samplerSpecOf(e: Sampler | z.output<typeof SpecSchema> | Estimator): {
+  kind: string
+  params: Readonly<Record<string, unknown>>
+} {
+  return { kind: e.kind, params: isSampler(e) || isEstimator(e) ? paramsOf(e) : e.params }
 }
 
 /** The learned part of a fitted child's state, for `state`; `null` for a keyword. */
@@ -120,16 +154,33 @@ function issue(path: readonly (string | number)[], code: string, message: string
 
 /**
  * Turns a parsed child into an estimator (building a spec through `resolve`), or returns the
- * keyword.
+ * keyword. Samplers are rejected (only pipeline steps may be samplers: see {@link instantiateStep}).
  *
- * @throws ValidationError at `path` for an unknown kind or when a spec has no registry to build it.
+ * @throws ValidationError at `path` for an unknown kind, a sampler, or a spec without a registry.
  */
 export function instantiate(
   child: ParsedChild,
   resolve: Resolve | undefined,
   path: readonly (string | number)[],
 ): Estimator | string {
-  if (typeof child === 'string' || isEstimator(child)) return child
+  const e = instantiateStep(child, resolve, path)
+  if (isSampler(e)) {
+    throw new ValidationError(`a sampler (${e.kind}) can only be a pipeline step`, [
+      issue(path, 'sampler_not_allowed', 'samplers change the rows: use them as pipeline steps'),
+    ])
+  }
+  return e
+}
+
+/** {@link instantiate} for a pipeline step, which may also be a sampler (instance or spec). */
+export function instantiateStep(
+  child: ParsedChild,
+  resolve: Resolve | undefined,
+  path: readonly (string | number)[],
+): Estimator | Sampler | string {
+  if (typeof child === 'string' || isEstimator(child) || isSampler(child)) return child
+  const sampler = SAMPLER_KINDS.get(child.kind)
+  if (sampler !== undefined) return sampler.create(child.params)
   if (resolve === undefined) {
     throw new ValidationError(`cannot build "${child.kind}" from a spec without the registry`, [
       issue(
@@ -224,7 +275,7 @@ export function notTransformer(path: readonly (string | number)[], kind: string)
  * @throws ValidationError for an unknown kind or a malformed child state (paths under `state`).
  */
 export function loadChild(
-  spec: z.output<typeof SpecSchema> | Estimator,
+  spec: z.output<typeof SpecSchema> | Estimator | Sampler,
   saved: unknown,
   resolve: Resolve,
   path: readonly (string | number)[],
@@ -244,7 +295,7 @@ export function loadChild(
   const state: ModelState = {
     kind: spec.kind,
     version: s.version,
-    params: isEstimator(spec) ? paramsOf(spec) : spec.params,
+    params: isEstimator(spec) || isSampler(spec) ? paramsOf(spec) : spec.params,
     state: s.state as Record<string, unknown>,
   }
   const entry = entryOf(spec.kind, resolve, ['state', ...path, 'kind'])
@@ -297,6 +348,7 @@ export function routeNested(
 /** A child with some parameters replaced: `withParams` for an instance, merged params for a spec. */
 export function patchChild(child: unknown, patch: Record<string, unknown>): unknown {
   if (isEstimator(child)) return child.withParams(patch)
+  if (isSampler(child)) return child.withParams(patch)
   if (typeof child === 'object' && child !== null && 'kind' in child) {
     const spec = child as EstimatorSpec
     return { ...spec, params: { ...(spec.params ?? {}), ...patch } }

@@ -33,6 +33,7 @@ import {
   fitTransformChild,
   instantiate,
   isEstimator,
+  isSampler,
   isTransformerModel,
   loadChild,
   nameIssues,
@@ -455,7 +456,10 @@ export function loadColumnTransformer(state: ModelState, resolve: Resolve): Colu
     }
     if (saved === null) {
       if (columns.length > 0) throw badState(`transformers.${i}`, 'expected a fitted transformer')
-      const unfitted = { kind: e.kind, params: isEstimator(e) ? paramsOf(e) : e.params }
+      const unfitted = {
+        kind: e.kind,
+        params: isEstimator(e) || isSampler(e) ? paramsOf(e) : e.params,
+      }
       return { name: t.name, model: 'drop', columns, unfitted }
     }
     const model = loadChild(e, saved, resolve, ['transformers', i])

@@ -2,7 +2,8 @@
  * @module ml/compose
  * Composite estimators: {@link Pipeline} (transformers chained into a final estimator) and
  * {@link ColumnTransformer} (transformers on column subsets, outputs side by side), with
- * sklearn-style nested parameter names (`clf__C`) so search can tune any child.
+ * sklearn-style nested parameter names (`clf__C`) so search can tune any child. Pipeline steps
+ * may be samplers (ml/imbalance), applied to the training rows at fit only.
  */
 import type { EstimatorEntry } from '../base/index.js'
 

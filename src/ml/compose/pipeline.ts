@@ -34,17 +34,22 @@ import {
   childStateOf,
   combineDiagnostics,
   fitTransformChild,
-  instantiate,
+  instantiateStep,
+  isSampler,
+  isSamplerKind,
   isTransformerModel,
   loadChild,
   nameIssues,
   notTransformer,
   patchChild,
   routeNested,
+  samplerSpecOf,
   underChild,
   type ChildEstimator,
+  type EstimatorSpec,
   type Resolve,
 } from './children.js'
+import type { Sampler } from '../imbalance/index.js'
 
 /** The registry kind of {@link Pipeline}. */
 export const PIPELINE_KIND = 'compose.pipeline'
@@ -69,7 +74,7 @@ export interface PipelineParams {
   readonly [nested: string]: unknown
 }
 
-/** Parameters of {@link Pipeline}, as validated at fit. */
+/** Parameters of {@link Pipeline}, as validated at fit (samplers are allowed as steps). */
 export const PipelineParamsSchema = z.strictObject({
   steps: z
     .array(z.strictObject({ name: z.string().min(1), estimator: childSchema() }))
@@ -119,7 +124,10 @@ function applyNested(params: Readonly<Record<string, unknown>>): Record<string, 
  *
  * Steps are estimator instances, `{ kind, params }` specs (built through the registry, so a
  * pipeline created with `createEstimator('compose.pipeline', …)` is plain JSON), or
- * `'passthrough'`. `withParams` understands sklearn's nested names: `{ clf__C: 0.1 }` sets `C`
+ * `'passthrough'`. A step may also be a sampler of ml/imbalance (`new Smote()` or
+ * `{ kind: 'imbalance.smote' }`), as in imbalanced-learn's Pipeline: it resamples the
+ * training rows (and y) for the steps after it at fit, and does nothing at predict, so
+ * cross-validation resamples training folds only. A sampler cannot be the last step. `withParams` understands sklearn's nested names: `{ clf__C: 0.1 }` sets `C`
  * on the step named `clf`, `{ scale: 'passthrough' }` replaces the step named `scale`.
  *
  * The signal is checked before every step and passed to each; progress is reported per step
@@ -203,37 +211,73 @@ export class Pipeline implements Estimator<PipelineParams, PipelineModel> {
     }
     const fitted: FittedStep[] = []
     let Xt: Frame = X
+    let yt: Column | undefined = y
+    let resampled = false
     for (let i = 0; i < n; i++) {
       const step = p.steps[i]!
       const path = ['params', 'steps', i, 'estimator']
       fitStep(opts, { stage: `step ${step.name}`, step: i, total: n })
-      const e = instantiate(step.estimator, this.resolve, path)
+      const e = instantiateStep(step.estimator, this.resolve, path)
       if (typeof e === 'string') {
         fitted.push({ name: step.name, model: 'passthrough' })
         continue
       }
       const co = childOptions(opts, step.name)
-      if (i < n - 1 || wantOutput) {
-        const r = fitTransformChild(e, Xt, y, co, path)
+      if (isSampler(e)) {
+        const r = resampleStep(e, Xt, yt, co, path, i === n - 1)
+        Xt = r.X
+        yt = r.y
+        resampled = true
+        fitted.push({ name: step.name, model: 'passthrough', sampler: samplerSpecOf(e) })
+      } else if (i < n - 1 || wantOutput) {
+        const r = fitTransformChild(e, Xt, yt, co, path)
         Xt = r.output
         fitted.push({ name: step.name, model: r.model })
       } else {
         const Xlast = Xt
-        fitted.push({ name: step.name, model: underChild(path, () => e.fit(Xlast, y, co)) })
+        const ylast = yt
+        fitted.push({ name: step.name, model: underChild(path, () => e.fit(Xlast, ylast, co)) })
       }
     }
     fitStep(opts, { stage: 'fit', step: n, total: n })
-    return {
-      model: new PipelineModel(captureFeatures(X), fitted),
-      output: wantOutput ? Xt : undefined,
-    }
+    const model = new PipelineModel(captureFeatures(X), fitted)
+    if (!wantOutput) return { model, output: undefined }
+    // Resampled training rows are not X's rows: the output must be, so transform X again.
+    return { model, output: resampled ? model.transform?.(X) : Xt }
   }
 }
 
-/** A fitted step: its name and model, or `'passthrough'`. */
+/**
+ * A fitted step: its name and model, or `'passthrough'`. A sampler step resampled the
+ * training data at fit and does nothing afterwards: its model is `'passthrough'` and `sampler`
+ * holds its spec.
+ */
 export interface FittedStep {
   readonly name: string
   readonly model: Model | 'passthrough'
+  readonly sampler?: EstimatorSpec
+}
+
+/** Runs a sampler step on the training data (never the last step; y required). */
+function resampleStep(
+  e: Sampler,
+  X: Frame,
+  y: Column | undefined,
+  opts: FitOptions,
+  path: readonly (string | number)[],
+  last: boolean,
+): { X: Frame; y: Column } {
+  if (last) {
+    throw new ValidationError(`a sampler (${e.kind}) cannot be the last step`, [
+      { path, code: 'sampler_last', message: 'a sampler must be followed by an estimator' },
+    ])
+  }
+  if (y === undefined) {
+    throw new ValidationError(`the sampler ${e.kind} needs a target column y`, [
+      { path: ['y'], code: 'required', message: 'y is required by a sampler step' },
+    ])
+  }
+  return underChild(path, () => e.resample(X, y, opts))
 }
 
 /**
@@ -320,7 +364,10 @@ export class PipelineModel implements Model {
       kind: PIPELINE_KIND,
       version: 1,
       params: {
-        steps: this.steps.map((s) => ({ name: s.name, estimator: childSpecOf(s.model) })),
+        steps: this.steps.map((s) => ({
+          name: s.name,
+          estimator: s.sampler ?? childSpecOf(s.model),
+        })),
       },
       state: { features: this.features, steps: this.steps.map((s) => childStateOf(s.model)) },
     }
@@ -341,9 +388,12 @@ export function loadPipeline(state: ModelState, resolve: Resolve): PipelineModel
     throw badState('steps', `expected ${p.steps.length} saved steps`)
   const steps = p.steps.map((s, i): FittedStep => {
     const e = s.estimator
-    if (typeof e === 'string') {
-      if (saved[i] !== null) throw badState(`steps.${i}`, 'expected null for a passthrough step')
-      return { name: s.name, model: 'passthrough' }
+    if (typeof e === 'string' || isSampler(e) || isSamplerKind(e.kind)) {
+      if (saved[i] !== null) throw badState(`steps.${i}`, 'expected null for this step')
+      if (typeof e === 'string') return { name: s.name, model: 'passthrough' }
+      if (i === p.steps.length - 1)
+        throw badState(`steps.${i}`, 'a sampler cannot be the last step')
+      return { name: s.name, model: 'passthrough', sampler: samplerSpecOf(e) }
     }
     const model = loadChild(e, saved[i], resolve, ['steps', i])
     if (i < p.steps.length - 1 && !isTransformerModel(model))
