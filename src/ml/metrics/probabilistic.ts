@@ -187,7 +187,7 @@ function positiveProbability(
  * `posLabel`, probabilities outside [0, 1], empty input or a length mismatch.
  * @example
  * ```ts
- * brierScoreLoss([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]) // 0.037500000000000006
+ * brierScoreLoss([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]) // 0.03749999999999999
  * ```
  */
 export function brierScoreLoss(

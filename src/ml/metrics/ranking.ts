@@ -74,16 +74,23 @@ function rocFromCurve(c: BinaryCurve, dropIntermediate: boolean): RocCurve {
   const d = fps.length
   if (dropIntermediate && d > 2) {
     // Keep the ends and every point where the curve bends (a non-zero second difference).
-    const keep: number[] = [0]
+    const keep = new Int32Array(d)
+    let m = 0
+    keep[m++] = 0
     for (let i = 1; i < d - 1; i++) {
       const f2 = fps[i + 1]! - fps[i]! - (fps[i]! - fps[i - 1]!)
       const t2 = tps[i + 1]! - tps[i]! - (tps[i]! - tps[i - 1]!)
-      if (f2 !== 0 || t2 !== 0) keep.push(i)
+      if (f2 !== 0 || t2 !== 0) keep[m++] = i
     }
-    keep.push(d - 1)
-    fps = Float64Array.from(keep, (i) => c.fps[i]!)
-    tps = Float64Array.from(keep, (i) => c.tps[i]!)
-    thresholds = Float64Array.from(keep, (i) => c.thresholds[i]!)
+    keep[m++] = d - 1
+    const pick = (a: Float64Array): Float64Array => {
+      const out = new Float64Array(m)
+      for (let j = 0; j < m; j++) out[j] = a[keep[j]!]!
+      return out
+    }
+    fps = pick(c.fps)
+    tps = pick(c.tps)
+    thresholds = pick(c.thresholds)
   }
   const m = fps.length
   const fpr = new Float64Array(m + 1)
@@ -190,6 +197,28 @@ export function rocCurve(
   return rocFromCurve(binaryCurve(b.positive, b.score, b.weight), options.dropIntermediate ?? true)
 }
 
+/**
+ * The trapezoidal area under the ROC curve of `c`, without building the curve: the same sum as
+ * sklearn's `auc(fpr, tpr)` (collinear points it drops add their exact share either way).
+ */
+function curveArea(c: BinaryCurve): number {
+  const d = c.fps.length
+  const fLast = c.fps[d - 1]!
+  const tLast = c.tps[d - 1]!
+  if (!(fLast > 0) || !(tLast > 0)) return NaN
+  let area = 0
+  let x0 = 0
+  let y0 = 0
+  for (let i = 0; i < d; i++) {
+    const x = c.fps[i]! / fLast
+    const y = c.tps[i]! / tLast
+    area += ((x - x0) * (y + y0)) / 2
+    x0 = x
+    y0 = y
+  }
+  return area
+}
+
 function binaryAuc(
   positive: Uint8Array,
   score: Float64Array,
@@ -199,8 +228,9 @@ function binaryAuc(
   let nPos = 0
   for (let i = 0; i < positive.length; i++) nPos += positive[i]!
   if (nPos === 0 || nPos === positive.length) onlyOneClass()
-  const { fpr, tpr } = rocFromCurve(binaryCurve(positive, score, weight), true)
-  if (maxFpr === undefined || maxFpr === 1) return trapezoid(fpr, tpr)
+  const curve = binaryCurve(positive, score, weight)
+  if (maxFpr === undefined || maxFpr === 1) return curveArea(curve)
+  const { fpr, tpr } = rocFromCurve(curve, true)
   if (!(maxFpr > 0 && maxFpr <= 1)) {
     throw new ValidationError('maxFpr must be in (0, 1]', [
       { path: ['maxFpr'], code: 'invalid_value', message: `got ${maxFpr}` },
