@@ -408,6 +408,12 @@ export function precisionRecallFscore(
 /**
  * Precision TP/(TP+FP), averaged as `options.average` says; see {@link precisionRecallFscore}.
  *
+ * ## Method
+ * The precision of {@link precisionRecallFscore}.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.precision_score`.
+ *
  * @example
  * ```ts
  * precisionScore([0, 1, 1, 0], [1, 1, 1, 0]) // 0.6666666666666666
@@ -423,6 +429,12 @@ export function precisionScore(
 
 /**
  * Recall TP/(TP+FN), averaged as `options.average` says; see {@link precisionRecallFscore}.
+ *
+ * ## Method
+ * The recall of {@link precisionRecallFscore}.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.recall_score`.
  *
  * @example
  * ```ts
@@ -441,6 +453,12 @@ export function recallScore(
  * F1, the harmonic mean of precision and recall, averaged as `options.average` says; see
  * {@link precisionRecallFscore}.
  *
+ * ## Method
+ * F-beta of {@link precisionRecallFscore} with β = 1: 2·P·R/(P+R).
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.f1_score`.
+ *
  * @example
  * ```ts
  * f1Score([0, 1, 1, 0], [1, 1, 0, 0]) // 0.5
@@ -457,6 +475,12 @@ export function f1Score(
 /**
  * F-beta: (1+β²)·P·R/(β²·P+R), recall weighted β times as much as precision; see
  * {@link precisionRecallFscore}.
+ *
+ * ## Method
+ * The F-beta of {@link precisionRecallFscore}.
+ *
+ * ## References
+ * scikit-learn 1.2 `sklearn.metrics.fbeta_score`.
  *
  * @example
  * ```ts

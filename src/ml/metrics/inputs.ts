@@ -89,11 +89,6 @@ export function isProbaInput(x: unknown): x is ProbaInput {
   )
 }
 
-/** The number of rows of a labels or numbers input. */
-export function inputLength(x: LabelsInput | NumbersInput): number {
-  return x.length
-}
-
 function checkMissing(col: Column, path: string): void {
   if (col.validity !== undefined) {
     const first = col.validity.indexOf(0)
