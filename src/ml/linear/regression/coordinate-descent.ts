@@ -85,9 +85,19 @@ export function enetCoordinateDescent(
       if (normCols[ii] === 0) continue
       const c = ii * n
       const wOld = w[ii]!
-      if (wOld !== 0) for (let i = 0; i < n; i++) R[i] = R[i]! + wOld * x[c + i]!
+      // R += wOld·x and tmp = x·R in one pass (the same operations, in the same order, as
+      // sklearn's separate axpy and dot, so the same bits as two loops).
       let tmp = 0
-      for (let i = 0; i < n; i++) tmp += x[c + i]! * R[i]!
+      if (wOld !== 0) {
+        for (let i = 0; i < n; i++) {
+          const xi = x[c + i]!
+          const r = R[i]! + wOld * xi
+          R[i] = r
+          tmp += xi * r
+        }
+      } else {
+        for (let i = 0; i < n; i++) tmp += x[c + i]! * R[i]!
+      }
       const wNew =
         o.positive && tmp < 0
           ? 0

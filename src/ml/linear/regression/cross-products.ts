@@ -40,7 +40,7 @@ export interface CrossProductsOptions {
 const CHUNK_BYTES = 1 << 20
 
 /** Rows per chunk for `q` columns: a multiple of 4 (16-byte alignment of f32 staging). */
-export function chunkRows(q: number): number {
+function chunkRows(q: number): number {
   return Math.max(4, Math.min(4096, Math.floor(CHUNK_BYTES / 8 / q / 4) * 4))
 }
 

@@ -182,7 +182,11 @@ function fitEnet<P extends CdParams>(
   )
 }
 
-/** Coordinate descent bound to one data set, re-runnable for several alphas (warm starts). */
+/**
+ * Coordinate descent bound to one data set, re-runnable for several alphas (warm starts).
+ *
+ * @internal
+ */
 export interface CdSolver {
   readonly name: 'cd' | 'cd-gram'
   readonly nRows: number
@@ -208,6 +212,7 @@ export interface CdSolver {
  * Prepares coordinate descent on `X`, `y`: sample weights rescaled to sum to n, centered data,
  * and either the Gram matrix or a dense column-major copy of X (sklearn's `_pre_fit`).
  *
+ * @internal
  * @throws ValidationError if X holds NaN or ±Infinity.
  */
 export function createCdSolver(
