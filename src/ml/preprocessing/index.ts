@@ -8,6 +8,7 @@
  */
 import type { EstimatorEntry } from '../base/index.js'
 
+import { K_BINS_DISCRETIZER_ENTRY } from './k-bins-discretizer.js'
 import { MIN_MAX_SCALER_ENTRY } from './min-max-scaler.js'
 import { ONE_HOT_ENCODER_ENTRY } from './one-hot-encoder.js'
 import { ORDINAL_ENCODER_ENTRY } from './ordinal-encoder.js'
@@ -16,6 +17,13 @@ import { SIMPLE_IMPUTER_ENTRY } from './simple-imputer.js'
 import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
 import { TARGET_ENCODER_ENTRY } from './target-encoder.js'
 
+export {
+  KBinsDiscretizer,
+  KBinsDiscretizerModel,
+  KBinsDiscretizerParamsSchema,
+  loadKBinsDiscretizer,
+} from './k-bins-discretizer.js'
+export type { KBinsDiscretizerParams } from './k-bins-discretizer.js'
 export {
   MinMaxScaler,
   MinMaxScalerModel,
@@ -78,4 +86,5 @@ export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
   ONE_HOT_ENCODER_ENTRY,
   ORDINAL_ENCODER_ENTRY,
   TARGET_ENCODER_ENTRY,
+  K_BINS_DISCRETIZER_ENTRY,
 ]

@@ -230,6 +230,7 @@ const FILES = [
   'one-hot.json',
   'ordinal.json',
   'target-encoder.json',
+  'k-bins.json',
 ]
 
 for (const file of FILES) {
