@@ -171,7 +171,7 @@ function rowOf(pool: BlockPool, L: KMeansLayout, i: number, out: Float64Array, c
 }
 
 /** k-means++ seeding (scikit-learn's greedy variant) on all rows. */
-function kmeansPlusPlus(pool: BlockPool, L: KMeansLayout, rng: Rng): Float64Array {
+export function kmeansPlusPlus(pool: BlockPool, L: KMeansLayout, rng: Rng): Float64Array {
   const { n, p, k, trials } = L
   const f64 = pool.views.f64
   const centers = new Float64Array(k * p)

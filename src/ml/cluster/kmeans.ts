@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 
 import { z } from 'zod'
 
-import { ValidationError, createRng } from '../../core/index.js'
+import { createRng } from '../../core/index.js'
 import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
 import type { EstimatorEntry } from '../base/entry.js'
 import {
@@ -30,7 +30,7 @@ import type {
 } from '../base/types.js'
 
 import { createBlockPool } from './block-pool.js'
-import { assertEnoughRows, centerDistances, nearestCenters } from './centers.js'
+import { assertEnoughRows, centerDistances, initCenters, nearestCenters } from './centers.js'
 import { kmeansLayout, runKMeans } from './kmeans-fit.js'
 
 /** Parameters of {@link KMeans} (scikit-learn's names in camelCase). */
@@ -103,7 +103,9 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
     assertHasFeatures(X, KIND)
     assertEnoughRows(X, p.nClusters, KIND)
     const nFeatures = X.nColumns
-    const explicit = Array.isArray(p.init) ? initCenters(p.init, p.nClusters, nFeatures) : null
+    const explicit = Array.isArray(p.init)
+      ? initCenters(p.init, p.nClusters, nFeatures, KIND)
+      : null
     const warnings: string[] = []
     let nInit = p.nInit
     if (explicit !== null && nInit !== 1) {
@@ -159,37 +161,6 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
       pool.close()
     }
   }
-}
-
-function initCenters(init: readonly (readonly number[])[], k: number, p: number): Float64Array {
-  const issues = []
-  if (init.length !== k)
-    issues.push({
-      path: ['params', 'init'],
-      code: 'bad_shape',
-      message: `expected ${k} centers (nClusters), got ${init.length}`,
-    })
-  init.forEach((row, c) => {
-    if (row.length !== p)
-      issues.push({
-        path: ['params', 'init', c],
-        code: 'bad_shape',
-        message: `expected ${p} values (one per feature), got ${row.length}`,
-      })
-    else if (!row.every(Number.isFinite))
-      issues.push({
-        path: ['params', 'init', c],
-        code: 'non_finite',
-        message: 'centers must be finite',
-      })
-  })
-  if (issues.length > 0) throw new ValidationError(`invalid parameters for ${KIND}: init`, issues)
-  const out = new Float64Array(k * p)
-  // Rounded to float32 like the data, so an init equal to a row is exactly that row.
-  init.forEach((row, c) => {
-    row.forEach((v, j) => (out[c * p + j] = Math.fround(v)))
-  })
-  return out
 }
 
 interface KMeansState {
