@@ -49,7 +49,7 @@ describe('neighbors.knn-regressor', () => {
     for (const algorithm of ['brute', 'kd_tree'] as const) {
       const m = new KNeighborsRegressor({ nNeighbors: 2, algorithm }).fit(X, y)
       // 0.4 → rows 0, 1; 2.5 → rows 2 (0.5), 3 (0.5, lower position than row 4).
-      expect(Array.from(m.predict(frame([0.4, 2.5])).values)).toEqual([5, 25])
+      expect(Array.from(m.predict(frame([0.4, 2.5])).values as Float64Array)).toEqual([5, 25])
     }
   })
 
