@@ -150,7 +150,8 @@ function checkGrid(list: readonly ParamGridSpec[], field: string): void {
       code: 'too_small',
       message: 'the grid has no parameters to search',
     })
-  if (issues.length > 0) throw new ValidationError(`invalid ${field}`, issues)
+  if (issues.length > 0)
+    throw new ValidationError(`invalid ${field}: ${issues[0]!.message}`, issues)
 }
 
 /**
@@ -224,7 +225,8 @@ export function sampleParams(
   }
   if (nParams === 0)
     issues.push({ path: [field], code: 'too_small', message: 'no parameters to search' })
-  if (issues.length > 0) throw new ValidationError(`invalid ${field}`, issues)
+  if (issues.length > 0)
+    throw new ValidationError(`invalid ${field}: ${issues[0]!.message}`, issues)
   const rng = createRng(seed)
   if (allLists) {
     const grids = list as readonly ParamGridSpec[]
