@@ -205,6 +205,64 @@ describe('RandomOverSampler', () => {
   })
 })
 
+describe('RandomOverSampler with shrinkage (smoothed bootstrap)', () => {
+  const { X, y } = imbalanced([3000, 600])
+
+  it('adds Gaussian noise of sd shrinkage · h · σ_class to each drawn row', () => {
+    const shrinkage = 2
+    const r = new RandomOverSampler({ shrinkage, seed: 7 }).resample(X, y)
+    expect(countsOf(r.y)).toEqual({ a: 3000, b: 3000 })
+    expectOriginalsFirst(X, y, r)
+    const n = X.nRows
+    const d = 2
+    const h = Math.pow(4 / ((d + 2) * n), 1 / (d + 4))
+    const idx = r.sampleIndices!
+    for (const name of ['x0', 'x1']) {
+      const src = X.column(name, 'f64').values
+      const out = r.X.column(name, 'f64').values
+      const minority = Array.from(src).filter((_, i) => y.values[i] === 'b')
+      const mu = minority.reduce((a, b) => a + b, 0) / minority.length
+      const sigma = Math.sqrt(minority.reduce((a, b) => a + (b - mu) ** 2, 0) / minority.length)
+      let ss = 0
+      let sum = 0
+      for (let i = n; i < r.X.nRows; i++) {
+        expect(r.y.values[i]).toBe('b')
+        const e = out[i]! - src[idx[i]!]!
+        sum += e
+        ss += e * e
+      }
+      const m = r.X.nRows - n
+      const sd = Math.sqrt(ss / m)
+      expect(Math.abs(sum / m)).toBeLessThan(0.05 * shrinkage * h * sigma)
+      expect(sd / (shrinkage * h * sigma)).toBeGreaterThan(0.96)
+      expect(sd / (shrinkage * h * sigma)).toBeLessThan(1.04)
+    }
+  })
+
+  it('gives exact copies with shrinkage 0 and validates the factors and features', () => {
+    const r0 = new RandomOverSampler({ shrinkage: 0, seed: 1 }).resample(X, y)
+    const r1 = new RandomOverSampler({ seed: 1 }).resample(X, y)
+    expect(r0.X.toRows()).toEqual(r1.X.toRows())
+    const s = new RandomOverSampler({ shrinkage: { a: 1 } })
+    expect(issuesOf(() => s.resample(X, y))).toEqual([
+      { path: 'params.shrinkage', code: 'missing_class' },
+    ])
+    expect(issuesOf(() => s.withParams({ shrinkage: { b: 1, z: 1 } }).resample(X, y))).toEqual([
+      { path: 'params.shrinkage.z', code: 'invalid_value' },
+    ])
+    expect(issuesOf(() => s.withParams({ shrinkage: -1 }).resample(X, y))[0]?.path).toBe(
+      'params.shrinkage',
+    )
+    const withText = X.withColumn(
+      createColumn({ name: 't', dtype: 'str', values: Array(X.nRows).fill('x') }),
+    )
+    expect(issuesOf(() => s.withParams({ shrinkage: 1 }).resample(withText, y))).toEqual([
+      { path: 'X.t', code: 'not_numeric' },
+    ])
+    expect(() => new RandomOverSampler().resample(withText, y)).not.toThrow()
+  })
+})
+
 describe('RandomUnderSampler', () => {
   const { X, y } = imbalanced([12, 5, 3])
 
@@ -363,6 +421,9 @@ describe('Smote', () => {
     x0[4] = NaN
     const withNaN = X.withColumn(createColumn({ name: 'x0', dtype: 'f64', values: x0 }))
     expect(issuesOf(() => s.resample(withNaN, y))).toEqual([{ path: 'X.x0', code: 'non_finite' }])
+    expect(issuesOf(() => s.resample(X.select([]), y))).toEqual([
+      { path: 'X', code: 'no_features' },
+    ])
     expect(issuesOf(() => s.withParams({ kNeighbors: 0 }).resample(X, y))[0]?.path).toBe(
       'params.kNeighbors',
     )

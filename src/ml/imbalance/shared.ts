@@ -2,7 +2,7 @@
  * Plumbing shared by the samplers: target checks, class row lists and gathering rows.
  */
 import { createRng, throwIfAborted, type Rng } from '../../core/index.js'
-import { createFrame, type Column, type Frame } from '../../frame/index.js'
+import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
 import {
   assertMinClasses,
   assertMinRows,
@@ -54,4 +54,47 @@ export function takeTarget(y: Column, indices: Int32Array): Column {
   const col = createFrame([y]).take(indices).columns[0]
   if (col === undefined) throw new Error('take lost the target column')
   return col
+}
+
+/**
+ * `X` (numeric columns only) with `nNew` rows from the row-major `synth` appended, each column
+ * keeping its dtype: `f32` values rounded to f32, `i32` to the nearest integer, `bool` to 0/1.
+ */
+export function appendRows(X: Frame, synth: Float64Array, nNew: number): Frame {
+  const n = X.nRows
+  const d = X.nColumns
+  return createFrame(
+    X.columns.map((col, j): Column => {
+      switch (col.dtype) {
+        case 'f64': {
+          const values = new Float64Array(n + nNew)
+          values.set(col.values)
+          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]!
+          return createColumn({ name: col.name, dtype: 'f64', values })
+        }
+        case 'f32': {
+          const values = new Float32Array(n + nNew)
+          values.set(col.values)
+          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]!
+          return createColumn({ name: col.name, dtype: 'f32', values })
+        }
+        case 'i32': {
+          const values = new Int32Array(n + nNew)
+          values.set(col.values)
+          for (let t = 0; t < nNew; t++) values[n + t] = Math.round(synth[t * d + j]!)
+          return createColumn({ name: col.name, dtype: 'i32', values })
+        }
+        case 'bool': {
+          const values = new Uint8Array(n + nNew)
+          values.set(col.values)
+          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]! >= 0.5 ? 1 : 0
+          return createColumn({ name: col.name, dtype: 'bool', values })
+        }
+        default:
+          // toMatrix has rejected every other dtype.
+          throw new Error(`unexpected ${col.dtype} column`)
+      }
+    }),
+    { nRows: n + nNew },
+  )
 }

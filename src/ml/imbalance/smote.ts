@@ -5,8 +5,8 @@
 import { z } from 'zod'
 
 import { ValidationError } from '../../core/index.js'
-import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
-import { parseParams, toMatrix } from '../base/index.js'
+import type { Column, Frame } from '../../frame/index.js'
+import { assertHasFeatures, parseParams, toMatrix } from '../base/index.js'
 
 import { nearestNeighbors } from './kernels/nearest-neighbors.js'
 import {
@@ -14,7 +14,14 @@ import {
   samplingTargets,
   type SamplingStrategy,
 } from './sampling-strategy.js'
-import { checkSignal, prepareTarget, rowsByClass, samplerRng, takeTarget } from './shared.js'
+import {
+  appendRows,
+  checkSignal,
+  prepareTarget,
+  rowsByClass,
+  samplerRng,
+  takeTarget,
+} from './shared.js'
 import type { ResampleResult, SampleOptions, Sampler } from './types.js'
 
 /** Parameters of {@link Smote}. */
@@ -87,6 +94,7 @@ export class Smote implements Sampler<SmoteParams> {
         ])
       }
     }
+    assertHasFeatures(X, KIND)
     const M = toMatrix(X, { layout: 'row', kind: KIND })
     const n = M.nRows
     const d = M.nCols
@@ -126,46 +134,6 @@ export class Smote implements Sampler<SmoteParams> {
     }
     return { X: appendRows(X, synth, nNew), y: takeTarget(y, yIndex) }
   }
-}
-
-/** `X` with `nNew` rows from the row-major `synth` appended, each column keeping its dtype. */
-function appendRows(X: Frame, synth: Float64Array, nNew: number): Frame {
-  const n = X.nRows
-  const d = X.nColumns
-  return createFrame(
-    X.columns.map((col, j): Column => {
-      switch (col.dtype) {
-        case 'f64': {
-          const values = new Float64Array(n + nNew)
-          values.set(col.values)
-          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]!
-          return createColumn({ name: col.name, dtype: 'f64', values })
-        }
-        case 'f32': {
-          const values = new Float32Array(n + nNew)
-          values.set(col.values)
-          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]!
-          return createColumn({ name: col.name, dtype: 'f32', values })
-        }
-        case 'i32': {
-          const values = new Int32Array(n + nNew)
-          values.set(col.values)
-          for (let t = 0; t < nNew; t++) values[n + t] = Math.round(synth[t * d + j]!)
-          return createColumn({ name: col.name, dtype: 'i32', values })
-        }
-        case 'bool': {
-          const values = new Uint8Array(n + nNew)
-          values.set(col.values)
-          for (let t = 0; t < nNew; t++) values[n + t] = synth[t * d + j]! >= 0.5 ? 1 : 0
-          return createColumn({ name: col.name, dtype: 'bool', values })
-        }
-        default:
-          // toMatrix has rejected every other dtype.
-          throw new Error(`unexpected ${col.dtype} column`)
-      }
-    }),
-    { nRows: n + nNew },
-  )
 }
 
 export { KIND as SMOTE_KIND }
