@@ -11,18 +11,20 @@ import type { ClassLabel } from '../base/index.js'
 import {
   accuracyScore,
   balancedAccuracyScore,
-  classificationReport,
   confusionMatrix,
+  matthewsCorrcoef,
+} from './classification.js'
+import {
+  classificationReport,
   f1Score,
   fbetaScore,
-  matthewsCorrcoef,
   precisionRecallFscore,
   precisionRecallFscoreSupport,
   precisionScore,
   recallScore,
   type Average,
-} from './classification.js'
-import type { LabelsInput } from './inputs.js'
+} from './precision-recall.js'
+import type { LabelsInput } from './labels.js'
 
 type Num = number | string
 interface Prf {

@@ -8,14 +8,13 @@ import { toMatrix } from '../base/index.js'
 
 import {
   checkLengths,
-  encodeLabels,
   isFrameInput,
   readNumbers,
   readWeights,
-  type LabelsInput,
   type NumbersInput,
   type ScoreMatrix,
 } from './inputs.js'
+import { encodeLabels, type LabelsInput } from './labels.js'
 
 /** Samples × features: a Frame of numeric columns or a dense matrix. */
 export type FeaturesInput = Frame | ScoreMatrix

@@ -10,48 +10,47 @@
  * Pure functions: inputs are Columns (labels matched by value, any label dtype), typed arrays or
  * plain arrays; bad input throws `ValidationError` with field-level issues.
  */
-export type { LabelsInput, NumbersInput, ProbaInput, ScoreMatrix } from './inputs.js'
+export type { NumbersInput, ProbaInput, ScoreMatrix } from './inputs.js'
+export type { LabelsInput } from './labels.js'
 export {
   accuracyScore,
   balancedAccuracyScore,
-  classificationReport,
   confusionMatrix,
+  matthewsCorrcoef,
+} from './classification.js'
+export type {
+  ConfusionMatrix,
+  ConfusionMatrixOptions,
+  SampleWeightOptions,
+} from './classification.js'
+export {
+  classificationReport,
   f1Score,
   fbetaScore,
-  matthewsCorrcoef,
   precisionRecallFscore,
   precisionRecallFscoreSupport,
   precisionScore,
   recallScore,
-} from './classification.js'
+} from './precision-recall.js'
 export type {
   Average,
   AveragedScores,
   ClassificationReport,
-  ConfusionMatrix,
-  ConfusionMatrixOptions,
   PerClassScores,
   PrecisionRecallOptions,
   ReportRow,
-  SampleWeightOptions,
-} from './classification.js'
+} from './precision-recall.js'
 export { trapezoid as auc } from './curve.js'
+export type { CurveOptions, ScoresInput } from './ranking-input.js'
+export { rocAucScore, rocCurve } from './roc.js'
+export type { RocAucOptions, RocCurve } from './roc.js'
 export {
   averagePrecisionScore,
   precisionRecallCurve,
-  rocAucScore,
-  rocCurve,
   thresholdForRecall,
   thresholdMaxF1,
-} from './ranking.js'
-export type {
-  CurveOptions,
-  PrecisionRecallCurve,
-  RocAucOptions,
-  RocCurve,
-  ScoresInput,
-  ThresholdChoice,
-} from './ranking.js'
+} from './pr-curve.js'
+export type { PrecisionRecallCurve, ThresholdChoice } from './pr-curve.js'
 export { brierScoreLoss, calibrationCurve, logLoss } from './probabilistic.js'
 export type { CalibrationCurve, CalibrationOptions, LogLossOptions } from './probabilistic.js'
 export {

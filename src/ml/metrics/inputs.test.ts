@@ -3,14 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../../core/index.js'
 import { columnFromArray, createColumn, createFrame } from '../../frame/index.js'
 
-import {
-  encodeLabels,
-  findLabel,
-  readNumbers,
-  readProba,
-  resolvePosLabel,
-  sortLabels,
-} from './inputs.js'
+import { readNumbers, readProba } from './inputs.js'
+import { encodeLabels, findLabel, resolvePosLabel, sortLabels } from './labels.js'
 
 describe('encodeLabels', () => {
   it('sorts the union of labels like numpy.unique and codes each vector', () => {

@@ -7,17 +7,14 @@ import type { ClassLabel } from '../base/index.js'
 import type { SampleWeightOptions } from './classification.js'
 import {
   checkLengths,
-  encodeLabels,
-  findLabel,
   isProbaInput,
   readNumbers,
   readProba,
   readWeights,
-  resolvePosLabel,
-  type LabelsInput,
   type NumbersInput,
 } from './inputs.js'
-import type { ScoresInput } from './ranking.js'
+import { encodeLabels, findLabel, resolvePosLabel, type LabelsInput } from './labels.js'
+import type { ScoresInput } from './ranking-input.js'
 
 /** float64 machine epsilon, sklearn 1.2's `eps='auto'` for float64 probabilities. */
 const F64_EPS = 2.220446049250313e-16

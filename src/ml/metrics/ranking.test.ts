@@ -13,11 +13,10 @@ import { brierScoreLoss, calibrationCurve, logLoss } from './probabilistic.js'
 import {
   averagePrecisionScore,
   precisionRecallCurve,
-  rocAucScore,
-  rocCurve,
   thresholdForRecall,
   thresholdMaxF1,
-} from './ranking.js'
+} from './pr-curve.js'
+import { rocAucScore, rocCurve } from './roc.js'
 
 type Num = number | string
 type Maybe<T> = T | { error: string }

@@ -6,23 +6,13 @@ import { ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
 import type { ClassLabel, Classifier, Predictor } from '../base/index.js'
 
-import {
-  accuracyScore,
-  balancedAccuracyScore,
-  matthewsCorrcoef,
-  precisionRecallFscore,
-  type Average,
-} from './classification.js'
-import {
-  encodeLabels,
-  findLabel,
-  isFrameInput,
-  readProba,
-  sortLabels,
-  type NumbersInput,
-} from './inputs.js'
+import { accuracyScore, balancedAccuracyScore, matthewsCorrcoef } from './classification.js'
+import { isFrameInput, readProba, type NumbersInput } from './inputs.js'
+import { encodeLabels, findLabel, sortLabels } from './labels.js'
 import { brierScoreLoss, logLoss } from './probabilistic.js'
-import { averagePrecisionScore, rocAucScore } from './ranking.js'
+import { averagePrecisionScore } from './pr-curve.js'
+import { precisionRecallFscore, type Average } from './precision-recall.js'
+import { rocAucScore } from './roc.js'
 import {
   explainedVarianceScore,
   maxError,
