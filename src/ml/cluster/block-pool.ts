@@ -23,12 +23,12 @@ import {
   type KernelName,
   type MemoryViews,
 } from './kmeans-kernels.js'
-import { spawnModuleWorker } from './spawn-worker.js'
-import { wasmApi } from './wasm-asm.js'
+import { spawnFunctionWorker } from './spawn-worker.js'
+import { wasmApi, type WasmMemory, type WasmModule } from './wasm-asm.js'
 import type { Worker } from 'node:worker_threads'
 
 /** Control cells (Int32Array indices). */
-export const CTRL = {
+const CTRL = {
   gen: 0,
   kernel: 1,
   next: 2,
@@ -42,9 +42,9 @@ export const CTRL = {
 } as const
 
 /** Kernel ids in the control array; -1 tells workers to exit. */
-export const KERNEL_IDS: Readonly<Record<KernelName, number>> = { assign: 0, cand: 1, norms: 2 }
-/** @internal */
-export const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms']
+const KERNEL_IDS: Readonly<Record<KernelName, number>> = { assign: 0, cand: 1, norms: 2 }
+/** Kernel names by id. */
+const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms']
 
 /** Arguments of one command (after the block index). */
 const MAX_ARGS = 16
@@ -85,10 +85,11 @@ export function createBlockPool(bytes: number, threads: number): BlockPool {
   for (let w = 0; w < threads - 1; w++) {
     try {
       workers.push(
-        spawnModuleWorker(new URL('./kmeans-worker.js', import.meta.url), {
-          workerData: { memory, module, control, args },
-          failure: { cells: control, increment: CTRL.failed, notify: CTRL.ready },
-        }),
+        spawnFunctionWorker(
+          poolWorkerMain,
+          { memory, module, control, args, kernels: KERNEL_BY_ID, cells: CTRL },
+          { cells: control, increment: CTRL.failed, notify: CTRL.ready },
+        ),
       )
     } catch {
       break
@@ -176,5 +177,65 @@ function jsPool(bytes: number): BlockPool {
       for (let b = 0; b < nBlocks; b++) fn(views, [b, ...a])
     },
     close: () => undefined,
+  }
+}
+
+/** What a pool worker receives. */
+interface PoolWorkerData {
+  readonly memory: WasmMemory
+  readonly module: WasmModule
+  readonly control: Int32Array<SharedArrayBuffer>
+  readonly args: Float64Array<SharedArrayBuffer>
+  readonly kernels: readonly KernelName[]
+  readonly cells: typeof CTRL
+}
+
+/**
+ * The worker side of the pool: instantiates the kernels on the shared memory, registers, then
+ * runs commands until told to exit.
+ *
+ * It runs from its source text ({@link spawnFunctionWorker}), so it must stay self-contained:
+ * no imports, no helpers, no nested named functions (a transpiler may wrap those in helpers the
+ * worker does not have).
+ */
+function poolWorkerMain(data: PoolWorkerData): void {
+  const { memory, module, control, args, kernels, cells } = data
+  const api = (
+    globalThis as unknown as {
+      WebAssembly: { Instance: new (m: WasmModule, i: object) => { exports: object } }
+    }
+  ).WebAssembly
+  const fns = new api.Instance(module, { env: { memory } }).exports as Record<
+    string,
+    (...a: number[]) => void
+  >
+  for (;;) {
+    const r = Atomics.load(control, cells.ready)
+    if (r < 0) return // registration closed: the pool runs without this worker
+    if (Atomics.compareExchange(control, cells.ready, r, r + 1) === r) break
+  }
+  Atomics.notify(control, cells.ready)
+  // Commands are numbered from 1, and the pool starts command g + 1 only after every
+  // participant finished command g, so waiting on the last seen number never misses one.
+  let seen = 0
+  for (;;) {
+    Atomics.wait(control, cells.gen, seen)
+    seen = Atomics.load(control, cells.gen)
+    const id = Atomics.load(control, cells.kernel)
+    if (id < 0) return
+    const fn = fns[kernels[id]!]!
+    const nBlocks = Atomics.load(control, cells.nBlocks)
+    const a = Array.from(args.subarray(0, Atomics.load(control, cells.nArgs)))
+    try {
+      for (;;) {
+        const b = Atomics.add(control, cells.next, 1)
+        if (b >= nBlocks) break
+        fn(b, ...a)
+      }
+    } catch {
+      Atomics.store(control, cells.error, 1)
+    }
+    Atomics.add(control, cells.finished, 1)
+    Atomics.notify(control, cells.finished)
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Starting a `worker_threads` worker from a module that sits next to the caller, whether Plinth
- * runs from compiled `dist/` JavaScript or from its TypeScript sources (vitest, tsx).
+ * Starting `worker_threads` workers that behave the same whether Plinth runs from compiled
+ * `dist/` JavaScript or from its TypeScript sources (vitest, tsx): from a module beside the
+ * caller, or from the source text of one self-contained function (no module loading at all,
+ * so the worker starts in a few milliseconds under every runner).
  *
  * TODO(ml-base): move to `ml/base` once a second estimator family runs on workers.
  *
@@ -72,6 +74,38 @@ export function spawnModuleWorker(jsUrl: URL, options: SpawnModuleWorkerOptions)
       ? options.workerData
       : { ...(options.workerData as object), __startupCells: f.cells }
   const worker = new Worker(`${load}.catch(${onFail})`, { eval: true, workerData })
+  worker.on('error', () => undefined)
+  worker.unref()
+  return worker
+}
+
+/**
+ * Starts a worker that runs `main(workerData)` from the function's source text (`eval`).
+ *
+ * `main` must be self-contained: it may use only its argument and globals (`Atomics`,
+ * `WebAssembly`, …), never imports, closures or module-level helpers, since only its text
+ * reaches the worker. In return the worker starts without loading any module (about 30 ms, where
+ * loading TypeScript sources through tsx costs a few hundred), and the same code runs under
+ * `dist/`, tsx and vitest. If `main` throws, `failure` is signalled as for
+ * {@link spawnModuleWorker}.
+ *
+ * The worker is `unref`ed and its `error` event swallowed.
+ */
+export function spawnFunctionWorker<D extends object>(
+  main: (data: D) => void,
+  workerData: D,
+  failure?: StartupFailureSignal,
+): Worker {
+  const signal =
+    failure === undefined
+      ? ''
+      : `const c = d.__startupCells; Atomics.add(c, ${failure.increment}, 1);` +
+        ` Atomics.notify(c, ${failure.notify});`
+  const code =
+    `const d = require('node:worker_threads').workerData;` +
+    ` try { (${main.toString()})(d) } catch (e) { ${signal} process.exit(1) }`
+  const data = failure === undefined ? workerData : { ...workerData, __startupCells: failure.cells }
+  const worker = new Worker(code, { eval: true, workerData: data })
   worker.on('error', () => undefined)
   worker.unref()
   return worker
