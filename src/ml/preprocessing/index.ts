@@ -8,15 +8,26 @@
  */
 import type { EstimatorEntry } from '../base/index.js'
 
+import { FEATURE_CROSS_ENTRY } from './feature-cross.js'
 import { K_BINS_DISCRETIZER_ENTRY } from './k-bins-discretizer.js'
 import { MIN_MAX_SCALER_ENTRY } from './min-max-scaler.js'
 import { ONE_HOT_ENCODER_ENTRY } from './one-hot-encoder.js'
 import { ORDINAL_ENCODER_ENTRY } from './ordinal-encoder.js'
+import { OUTLIER_CLIPPER_ENTRY } from './outlier-clipper.js'
+import { POLYNOMIAL_FEATURES_ENTRY } from './polynomial-features.js'
 import { ROBUST_SCALER_ENTRY } from './robust-scaler.js'
 import { SIMPLE_IMPUTER_ENTRY } from './simple-imputer.js'
 import { STANDARD_SCALER_ENTRY } from './standard-scaler.js'
 import { TARGET_ENCODER_ENTRY } from './target-encoder.js'
 
+export {
+  FeatureCross,
+  FeatureCrossModel,
+  FeatureCrossParamsSchema,
+  fnv1a32,
+  loadFeatureCross,
+} from './feature-cross.js'
+export type { FeatureCrossParams } from './feature-cross.js'
 export {
   KBinsDiscretizer,
   KBinsDiscretizerModel,
@@ -45,6 +56,20 @@ export {
   loadOrdinalEncoder,
 } from './ordinal-encoder.js'
 export type { OrdinalEncoderParams } from './ordinal-encoder.js'
+export {
+  OutlierClipper,
+  OutlierClipperModel,
+  OutlierClipperParamsSchema,
+  loadOutlierClipper,
+} from './outlier-clipper.js'
+export type { OutlierClipperParams } from './outlier-clipper.js'
+export {
+  PolynomialFeatures,
+  PolynomialFeaturesModel,
+  PolynomialFeaturesParamsSchema,
+  loadPolynomialFeatures,
+} from './polynomial-features.js'
+export type { PolynomialFeaturesParams } from './polynomial-features.js'
 export {
   RobustScaler,
   RobustScalerModel,
@@ -87,4 +112,7 @@ export const PREPROCESSING_ESTIMATORS: readonly EstimatorEntry[] = [
   ORDINAL_ENCODER_ENTRY,
   TARGET_ENCODER_ENTRY,
   K_BINS_DISCRETIZER_ENTRY,
+  POLYNOMIAL_FEATURES_ENTRY,
+  FEATURE_CROSS_ENTRY,
+  OUTLIER_CLIPPER_ENTRY,
 ]

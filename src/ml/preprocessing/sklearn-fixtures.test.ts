@@ -231,6 +231,8 @@ const FILES = [
   'ordinal.json',
   'target-encoder.json',
   'k-bins.json',
+  'polynomial.json',
+  'outlier-clipper.json',
 ]
 
 for (const file of FILES) {
