@@ -262,6 +262,19 @@ export function fitTransformChild(
   return { model, output: model.transform(X) }
 }
 
+/** Fits a child that must give a transformer, without computing its training output. */
+export function fitChildTransformer(
+  e: Estimator,
+  X: Frame,
+  y: Column | undefined,
+  opts: FitOptions,
+  path: readonly (string | number)[],
+): Transformer {
+  const model = underChild(path, () => e.fit(X, y, opts))
+  if (!isTransformerModel(model)) throw notTransformer(path, e.kind)
+  return model
+}
+
 /** The error for a child that had to be a transformer and is not. */
 export function notTransformer(path: readonly (string | number)[], kind: string): ValidationError {
   return new ValidationError(`"${kind}" is not a transformer`, [

@@ -6,7 +6,7 @@ import {
   ToyCenter,
   ToyHalfMean,
 } from '../../../test/fixtures/ml/compose/toy-estimators.js'
-import { ValidationError } from '../../core/index.js'
+import { CancelledError, ValidationError } from '../../core/index.js'
 import { createColumn, type Column, type Frame } from '../../frame/index.js'
 import type { Model, ModelState } from '../base/index.js'
 import { checkData, estimatorChecks } from '../checks/index.js'
@@ -214,6 +214,37 @@ describe('ColumnTransformer', () => {
     )
     expect(JSON.stringify(loaded.toJSON())).toBe(JSON.stringify(m.toJSON()))
     expect(loaded).toBeInstanceOf(PipelineModel)
+  })
+
+  it('reports progress per transformer, stops on abort, and rejects non-transformers', () => {
+    const ct = new ColumnTransformer({
+      transformers: [
+        { name: 'a', estimator: new ToyCenter(), columns: ['num'] },
+        { name: 'b', estimator: new ToyCenter(), columns: ['count'] },
+      ],
+    })
+    const stages: string[] = []
+    ct.fit(X, undefined, { onProgress: (p) => stages.push(p.stage) })
+    expect(stages).toEqual(['fit', 'transformer a', 'a/fit', 'transformer b', 'b/fit', 'fit'])
+    const ac = new AbortController()
+    expect(() =>
+      ct.fit(X, undefined, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.stage === 'a/fit') ac.abort()
+        },
+      }),
+    ).toThrow(CancelledError)
+    const yc = createColumn({ name: 'y', dtype: 'str', values: Array(12).fill('u') })
+    const bad = new ColumnTransformer({
+      transformers: [{ name: 'clf', estimator: new DummyClassifier(), columns: ['num'] }],
+    })
+    expect(issuesOf(() => bad.fit(X, yc))).toMatchObject([
+      { path: 'params.transformers.0.estimator' },
+    ])
+    expect(issuesOf(() => bad.fitTransform(X, yc))).toMatchObject([
+      { path: 'params.transformers.0.estimator' },
+    ])
   })
 
   it('rejects a saved state whose output names do not match', () => {

@@ -30,6 +30,7 @@ import {
   childSpecOf,
   childStateOf,
   combineDiagnostics,
+  fitChildTransformer,
   fitTransformChild,
   instantiate,
   isEstimator,
@@ -243,7 +244,7 @@ export class ColumnTransformer implements Estimator<
   }
 
   fit(X: Frame, y?: Column, opts?: FitOptions): ColumnTransformerModel {
-    return this.fitTransform(X, y, opts).model
+    return this.run(X, y, opts, false).model
   }
 
   /** Fits and returns the training output (each child's `fitTransform` output when it has one). */
@@ -252,6 +253,17 @@ export class ColumnTransformer implements Estimator<
     y?: Column,
     opts?: FitOptions,
   ): { model: ColumnTransformerModel; output: Frame } {
+    const { model, output } = this.run(X, y, opts, true)
+    return { model, output: output ?? model.transform(X) }
+  }
+
+  // `fit` skips the children's training outputs (only their models are needed).
+  private run(
+    X: Frame,
+    y: Column | undefined,
+    opts: FitOptions | undefined,
+    wantOutput: boolean,
+  ): { model: ColumnTransformerModel; output: Frame | undefined } {
     const p = parseParams(
       COLUMN_TRANSFORMER_KIND,
       ColumnTransformerParamsSchema,
@@ -294,7 +306,16 @@ export class ColumnTransformer implements Estimator<
         })
         return
       }
-      const r = fitTransformChild(e, X.select(columns), y, childOptions(opts, t.name), path)
+      const co = childOptions(opts, t.name)
+      if (!wantOutput) {
+        parts.push({
+          name: t.name,
+          model: fitChildTransformer(e, X.select(columns), y, co, path),
+          columns,
+        })
+        return
+      }
+      const r = fitTransformChild(e, X.select(columns), y, co, path)
       if (r.output.nRows !== X.nRows)
         throw new Error(`${r.model.kind} returned ${r.output.nRows} rows for ${X.nRows}`)
       parts.push({ name: t.name, model: r.model, columns })
@@ -306,7 +327,7 @@ export class ColumnTransformer implements Estimator<
     fitStep(opts, { stage: 'fit', step: n, total: n })
     const names = outputNamesOf(parts, remainder, p.verboseFeatureNames)
     const model = new ColumnTransformerModel(p, captureFeatures(X), parts, remainder, names)
-    return { model, output: joinOutputs(outputs, names, X.nRows) }
+    return { model, output: wantOutput ? joinOutputs(outputs, names, X.nRows) : undefined }
   }
 }
 
