@@ -4,13 +4,16 @@ import { describe, expect, it } from 'vitest'
 
 import {
   classification,
+  digits,
   regression,
-} from '../../../test/fixtures/ml/model-selection/breast-cancer.js'
+} from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { expectClose } from '../../../test/fixtures/ml/model-selection/expect-close.js'
 import { CancelledError, ValidationError } from '../../core/index.js'
 import { columnFromArray, createFrame } from '../../frame/index.js'
+import { Pipeline } from '../compose/index.js'
 import { DummyClassifier, DummyRegressor } from '../dummy/index.js'
 import { Ridge } from '../linear/regression/index.js'
+import { findEstimatorEntry } from '../registry.js'
 
 import { KFold, StratifiedKFold, crossValScore, crossValidate, type Fold } from './index.js'
 
@@ -76,6 +79,28 @@ describe('cross-validated scores equal scikit-learn 1.2 on breast_cancer', () =>
       FX['ridge']!['test_r2']!.reduce((a, b) => a + b, 0) / 5,
       12,
     )
+  })
+})
+
+describe('cross-validated scores equal scikit-learn 1.2 on digits (10 classes)', () => {
+  const nb = findEstimatorEntry('naive-bayes.gaussian')
+  it.skipIf(nb === undefined)('GaussianNB, StratifiedKFold(5)', async () => {
+    const scoring = ['accuracy', 'neg_log_loss', 'f1_macro', 'balanced_accuracy']
+    const r = await crossValidate(nb!.create(), digits.X, digits.y, { cv: 5, scoring, nJobs: 1 })
+    for (const s of scoring)
+      expectClose(r.testScores[s]!, FX['digits_gaussian_nb']![`test_${s}`]!, 1e-9)
+  })
+  const knn = findEstimatorEntry('neighbors.knn-classifier')
+  it.skipIf(knn === undefined)('scale → kNN(5), StratifiedKFold(5), on workers', async () => {
+    const pipe = new Pipeline({
+      steps: [
+        { name: 'scale', estimator: findEstimatorEntry('preprocessing.standard-scaler')!.create() },
+        { name: 'clf', estimator: knn!.create({ nNeighbors: 5 }) },
+      ],
+    })
+    const scoring = ['accuracy', 'f1_macro']
+    const r = await crossValidate(pipe, digits.X, digits.y, { cv: 5, scoring, nJobs: 2 })
+    for (const s of scoring) expectClose(r.testScores[s]!, FX['digits_knn']![`test_${s}`]!, 1e-12)
   })
 })
 

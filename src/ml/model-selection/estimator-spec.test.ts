@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { regression } from '../../../test/fixtures/ml/model-selection/breast-cancer.js'
+import { regression } from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
 import type { Estimator, FitOptions, Model, Predictor } from '../base/index.js'

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import {
-  classification,
-  regression,
-} from '../../../test/fixtures/ml/model-selection/breast-cancer.js'
+import { classification, regression } from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { CancelledError, ValidationError } from '../../core/index.js'
 import type { Frame } from '../../frame/index.js'
 import type { Progress, Predictor } from '../base/index.js'

@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
-import {
-  classification,
-  regression,
-} from '../../../test/fixtures/ml/model-selection/breast-cancer.js'
+import { classification, regression } from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { expectClose } from '../../../test/fixtures/ml/model-selection/expect-close.js'
 import { Pipeline } from '../compose/index.js'
 import { DummyClassifier } from '../dummy/index.js'

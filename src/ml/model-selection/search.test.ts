@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
-import {
-  classification,
-  regression,
-} from '../../../test/fixtures/ml/model-selection/breast-cancer.js'
+import { classification, regression } from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { expectClose } from '../../../test/fixtures/ml/model-selection/expect-close.js'
 import { CancelledError, ValidationError } from '../../core/index.js'
 import { columnFromArray, createFrame, type Column } from '../../frame/index.js'
