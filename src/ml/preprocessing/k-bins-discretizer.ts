@@ -160,6 +160,11 @@ function columnEdges(
   // Drop bins narrower than 1e-8 (repeated quantiles), keeping the first edge.
   const kept: number[] = [edges[0]!]
   for (let i = 1; i < edges.length; i++) if (edges[i]! - edges[i - 1]! > 1e-8) kept.push(edges[i]!)
+  if (kept.length < 2) {
+    // Every bin was narrower than 1e-8 (a range of a few ulps): one bin, like a constant column.
+    warnings.push(`column "${col.name}" spans less than 1e-8; it gets one bin`)
+    return Float64Array.of(-Infinity, Infinity)
+  }
   if (kept.length !== edges.length)
     warnings.push(
       `column "${col.name}": bins narrower than 1e-8 were removed (${kept.length - 1} remain)`,

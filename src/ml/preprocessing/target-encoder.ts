@@ -140,28 +140,29 @@ export class TargetEncoder implements TransformerEstimator<
         ? kFoldAssignment(n, p.cv, rng)
         : stratifiedKFoldAssignment(target.strata, p.cv, rng)
     const nT = target.vectors.length
-    const outputs = model.outputNames.map(() => new Float64Array(n))
+    // Per output, per fold: the encoding learned without that fold; then one pass per output
+    // reads each row's value from its own fold's encoding.
+    const perFold: Float64Array[][] = model.outputNames.map(() => [])
     for (let f = 0; f < p.cv; f++) {
       fitStep(opts, { stage: 'fold', step: f, total: p.cv })
-      // The training rows of fold f: every row outside it.
+      // `skip: f` selects the training rows of fold f: every row outside it.
       const rows = { folds, skip: f }
       target.vectors.forEach((yv, t) => {
         const { mean, variance } = targetMoments(yv, rows)
         codes.forEach((c, j) => {
-          const enc = encodeTarget(
-            c,
-            yv,
-            rows,
-            p.smooth,
-            mean,
-            variance,
-            new Float64Array(categoryCount(model.categories[j]!)),
+          const k = categoryCount(model.categories[j]!)
+          perFold[j * nT + t]!.push(
+            encodeTarget(c, yv, rows, p.smooth, mean, variance, new Float64Array(k)),
           )
-          const out = outputs[j * nT + t]!
-          for (let i = 0; i < n; i++) if (folds[i] === f) out[i] = enc[c[i]!]!
         })
       })
     }
+    const outputs = perFold.map((encs, o) => {
+      const c = codes[Math.floor(o / nT)]!
+      const out = new Float64Array(n)
+      for (let i = 0; i < n; i++) out[i] = encs[folds[i]!]![c[i]!]!
+      return out
+    })
     const output = createFrame(model.outputNames.map((name, o) => f64Column(name, outputs[o]!)))
     return { model, output }
   }
