@@ -15,7 +15,14 @@ import { DummyClassifier, DummyRegressor } from '../dummy/index.js'
 import { Ridge } from '../linear/regression/index.js'
 import { findEstimatorEntry } from '../registry.js'
 
-import { KFold, StratifiedKFold, crossValScore, crossValidate, type Fold } from './index.js'
+import {
+  GroupKFold,
+  KFold,
+  StratifiedKFold,
+  crossValScore,
+  crossValidate,
+  type Fold,
+} from './index.js'
 
 type CvFixture = Record<string, number[]>
 const FX = JSON.parse(
@@ -150,6 +157,27 @@ describe('crossValidate', () => {
     expect(plain.scoring).toEqual(['score'])
   })
 
+  it('passes groups to a grouped splitter', async () => {
+    const groups = columnFromArray(
+      'g',
+      Array.from({ length: 40 }, (_, i) => `g${i % 7}`),
+    )
+    const r = await crossValidate(new DummyClassifier(), X, y, {
+      cv: new GroupKFold({ nSplits: 3 }),
+      groups,
+      nJobs: 1,
+    })
+    expect(r.folds).toEqual(new GroupKFold({ nSplits: 3 }).split(X, y, groups))
+    const g = groups.values as readonly string[]
+    for (const f of r.folds) {
+      const inTest = new Set(Array.from(f.test, (i) => g[i]))
+      expect(Array.from(f.train).some((i) => inTest.has(g[i]!))).toBe(false)
+    }
+    await expect(
+      crossValidate(new DummyClassifier(), X, y, { cv: new GroupKFold({ nSplits: 3 }) }),
+    ).rejects.toMatchObject({ issues: [{ path: ['groups'], code: 'required' }] })
+  })
+
   it('accepts explicit folds and reports progress per fold', async () => {
     const folds: Fold[] = [
       { train: Int32Array.of(0, 1, 2, 3, 4, 5), test: Int32Array.of(6, 7, 8) },
@@ -201,6 +229,9 @@ describe('crossValidate', () => {
     })
     await expect(crossValidate(new DummyClassifier(), X, y, { cv: 1 })).rejects.toMatchObject({
       issues: [{ path: ['cv'] }],
+    })
+    await expect(crossValidate(new DummyClassifier(), X, y, { nJobs: 0 })).rejects.toMatchObject({
+      issues: [{ path: ['nJobs'] }],
     })
     const short = columnFromArray('y', ['a', 'b'])
     await expect(crossValidate(new DummyClassifier(), X, short)).rejects.toMatchObject({

@@ -10,7 +10,7 @@ import { withExecutor } from './executor.js'
 import { scoringNames, type Scoring } from './scoring.js'
 import type { Fold } from './splitter.js'
 import type { TrialResult } from './trial.js'
-import { defaultJobs } from './worker-pool.js'
+import { resolveJobs } from './worker-pool.js'
 
 /** Options shared by cross-validation, the searches and learning curves. */
 export interface EvaluationOptions {
@@ -31,7 +31,8 @@ export interface EvaluationOptions {
   /**
    * Worker threads. With more than 1 the trials run in parallel on a pool of worker threads
    * and a fired `signal` stops them mid-fit; with 1 they run one after another on the calling
-   * thread, where a fit sees the signal only at its own checks. @default min(2, availableParallelism())
+   * thread, where a fit sees the signal only at its own checks; -1 uses every core.
+   * @default min(2, availableParallelism())
    */
   readonly nJobs?: number
   /** Cancels the work: workers are terminated and the promise rejects with `CancelledError`. */
@@ -137,7 +138,7 @@ export async function crossValidate(
       y: target,
       folds,
       settings,
-      nJobs: options.nJobs ?? defaultJobs(),
+      nJobs: resolveJobs(options.nJobs),
       maxParallel: folds.length,
       signal: options.signal,
       clock: options.clock ?? systemClock,

@@ -10,7 +10,7 @@ import { resolveFolds } from './cv.js'
 import { withExecutor } from './executor.js'
 import { scoringNames } from './scoring.js'
 import type { Fold } from './splitter.js'
-import { defaultJobs } from './worker-pool.js'
+import { resolveJobs } from './worker-pool.js'
 
 /** Options of {@link learningCurve}. */
 export interface LearningCurveOptions extends Omit<EvaluationOptions, 'scoring'> {
@@ -100,7 +100,7 @@ export async function learningCurve(
       y: target,
       folds,
       settings: { scoring, returnTrainScore: true, errorScore: options.errorScore ?? NaN },
-      nJobs: options.nJobs ?? defaultJobs(),
+      nJobs: resolveJobs(options.nJobs),
       maxParallel: jobs.length,
       signal: options.signal,
       clock: options.clock ?? systemClock,

@@ -225,6 +225,21 @@ describe('GridSearch and RandomSearch', () => {
     expect(seen.some((p) => p.stage.startsWith('refit/'))).toBe(true)
   })
 
+  it('a grid can swap a whole pipeline step (estimator-valued parameters)', async () => {
+    const { X: Xr, y: yr } = regression
+    const r = await new GridSearch(
+      scaled('model', new Ridge()),
+      { model: [new Ridge({ alpha: 10 }), new DummyRegressor()] },
+      { cv: 3, nJobs: 2 },
+    ).fit(Xr, yr)
+    expect(r.cvResults.column('param_model').values).toEqual(['linear.ridge', 'dummy.regressor'])
+    expect(JSON.parse((r.cvResults.column('params').values as string[])[1]!)).toEqual({
+      model: 'dummy.regressor',
+    })
+    expect(r.bestIndex).toBe(0)
+    expect(r.bestModel?.kind).toBe('compose.pipeline')
+  })
+
   it('refit: false skips the model but reports the best', async () => {
     const r = await new GridSearch(
       new DummyRegressor(),

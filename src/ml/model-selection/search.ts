@@ -21,7 +21,7 @@ import {
 import { scoringNames } from './scoring.js'
 import type { Fold } from './splitter.js'
 import type { TrialResult } from './trial.js'
-import { defaultJobs } from './worker-pool.js'
+import { resolveJobs } from './worker-pool.js'
 
 /** Options of {@link GridSearch} and {@link RandomSearch}. */
 export interface SearchOptions extends Omit<EvaluationOptions, 'groups' | 'signal' | 'onProgress'> {
@@ -156,7 +156,7 @@ async function runSearch(
       y: target,
       folds,
       settings,
-      nJobs: options.nJobs ?? defaultJobs(),
+      nJobs: resolveJobs(options.nJobs),
       maxParallel: total,
       signal: fitOptions.signal,
       clock,

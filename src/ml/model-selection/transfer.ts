@@ -29,6 +29,8 @@ export interface FramePayload {
 type Typed = Float64Array | Float32Array | Int32Array | Uint8Array
 
 function shared<A extends Typed>(a: A): A {
+  // Already in shared memory (a frame rebuilt from a payload): nothing to copy.
+  if (a.buffer instanceof SharedArrayBuffer) return a
   const Ctor = a.constructor as new (buf: SharedArrayBuffer) => A
   const out = new Ctor(new SharedArrayBuffer(a.byteLength))
   out.set(a)

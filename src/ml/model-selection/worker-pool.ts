@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
-import { CancelledError } from '../../core/index.js'
+import { CancelledError, ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
 import type { ModelState, Progress } from '../base/index.js'
 
@@ -23,9 +23,25 @@ import type { Fold } from './splitter.js'
 import { fromErrorPayload, shareColumn, shareFrame } from './transfer.js'
 import type { TrialResult } from './trial.js'
 
-/** The default number of workers: `min(2, availableParallelism())`. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(2, availableParallelism()))
+/**
+ * The number of workers for an `nJobs` option: the default is `min(2, availableParallelism())`,
+ * `-1` means one per available core (sklearn's `n_jobs=-1`).
+ *
+ * @throws ValidationError unless `nJobs` is a positive integer or -1.
+ */
+export function resolveJobs(nJobs: number | undefined): number {
+  if (nJobs === undefined) return Math.max(1, Math.min(2, availableParallelism()))
+  if (nJobs === -1) return Math.max(1, availableParallelism())
+  if (!Number.isInteger(nJobs) || nJobs < 1) {
+    throw new ValidationError(`nJobs must be a positive integer or -1, got ${nJobs}`, [
+      {
+        path: ['nJobs'],
+        code: 'invalid_value',
+        message: 'expected an integer ≥ 1, or -1 for every core',
+      },
+    ])
+  }
+  return nJobs
 }
 
 /**
