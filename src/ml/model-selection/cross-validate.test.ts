@@ -171,7 +171,7 @@ describe('crossValidate', () => {
     const g = groups.values as readonly string[]
     for (const f of r.folds) {
       const inTest = new Set(Array.from(f.test, (i) => g[i]))
-      expect(Array.from(f.train).some((i) => inTest.has(g[i]!))).toBe(false)
+      expect(Array.from(f.train).some((i) => inTest.has(g[i]))).toBe(false)
     }
     await expect(
       crossValidate(new DummyClassifier(), X, y, { cv: new GroupKFold({ nSplits: 3 }) }),
