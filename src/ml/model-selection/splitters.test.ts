@@ -269,3 +269,47 @@ describe('bad inputs', () => {
     })
   })
 })
+
+describe('splitter properties', () => {
+  const arb = fc.record({
+    labels: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 12, maxLength: 120 }),
+    k: fc.integer({ min: 2, max: 4 }),
+    shuffle: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  test.prop([arb], { seed: 11 })('StratifiedKFold partitions rows and balances classes', (c) => {
+    const counts = new Map<number, number>()
+    for (const v of c.labels) counts.set(v, (counts.get(v) ?? 0) + 1)
+    if (Math.min(...counts.values()) < c.k) return
+    const folds = new StratifiedKFold({ nSplits: c.k, shuffle: c.shuffle, seed: c.seed }).split(
+      rows(c.labels.length),
+      labels(c.labels),
+    )
+    const all = folds.flatMap((f) => Array.from(f.test)).sort((a, b) => a - b)
+    expect(all).toEqual(c.labels.map((_, i) => i))
+    for (const cls of counts.keys()) {
+      const per = folds.map((f) => Array.from(f.test).filter((i) => c.labels[i] === cls).length)
+      expect(Math.max(...per) - Math.min(...per)).toBeLessThanOrEqual(1)
+    }
+  })
+  test.prop([arb], { seed: 12 })('GroupKFold never splits a group', (c) => {
+    const g = labels(c.labels.map((v, i) => v * 10 + (i % 5)))
+    const nGroups = new Set(g.values as Int32Array).size
+    if (nGroups < c.k) return
+    const gv = g.values as Int32Array
+    for (const f of new GroupKFold({ nSplits: c.k }).split(rows(c.labels.length), undefined, g)) {
+      const testGroups = new Set(Array.from(f.test, (i) => gv[i]))
+      expect(Array.from(f.train).some((i) => testGroups.has(gv[i]))).toBe(false)
+    }
+  })
+  test.prop([fc.integer({ min: 2, max: 300 }), fc.integer({ min: 2, max: 10 })], { seed: 13 })(
+    'KFold fold sizes differ by at most one, larger first',
+    (n, k) => {
+      if (k > n) return
+      const sizes = new KFold({ nSplits: k }).split(rows(n)).map((f) => f.test.length)
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(n)
+      for (let i = 1; i < k; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!)
+      expect(sizes[0]! - sizes[k - 1]!).toBeLessThanOrEqual(1)
+    },
+  )
+})
