@@ -38,10 +38,13 @@ export interface CrossProductsOptions {
 // About 1 MiB of f64 per chunk (4096 rows at 28 features): the block stays in L2 while the tiles
 // re-read it, and per-chunk overheads stay small (measured: 512 KiB and 256 KiB were slower).
 const CHUNK_BYTES = 1 << 20
+// With hundreds of columns the block outgrows L2 anyway; long enough chunks keep the per-tile
+// call overhead (tens of ns) small next to the tile's work.
+const MIN_CHUNK = 256
 
 /** Rows per chunk for `q` columns: a multiple of 4 (16-byte alignment of f32 staging). */
 function chunkRows(q: number): number {
-  return Math.max(4, Math.min(4096, Math.floor(CHUNK_BYTES / 8 / q / 4) * 4))
+  return Math.max(MIN_CHUNK, Math.min(4096, Math.floor(CHUNK_BYTES / 8 / q / 4) * 4))
 }
 
 /**

@@ -14,18 +14,31 @@
  */
 export function cholesky(a: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
-    let d = a[j * n + j]!
-    for (let k = 0; k < j; k++) d -= a[j * n + k]! * a[j * n + k]!
+    const rj = j * n
+    const d = a[rj + j]! - dotRows(a, rj, rj, j)
     if (!(d > 0) || !Number.isFinite(d)) return false
     const ljj = Math.sqrt(d)
-    a[j * n + j] = ljj
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j]!
-      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!
-      a[i * n + j] = s / ljj
-    }
+    a[rj + j] = ljj
+    for (let i = j + 1; i < n; i++) a[i * n + j] = (a[i * n + j]! - dotRows(a, i * n, rj, j)) / ljj
   }
   return true
+}
+
+/** `Σ_{k<len} a[r1 + k]·a[r2 + k]` with four running sums (the add latency, not the multiplies, limits one sum). */
+function dotRows(a: Float64Array, r1: number, r2: number, len: number): number {
+  let s0 = 0
+  let s1 = 0
+  let s2 = 0
+  let s3 = 0
+  let k = 0
+  for (; k + 3 < len; k += 4) {
+    s0 += a[r1 + k]! * a[r2 + k]!
+    s1 += a[r1 + k + 1]! * a[r2 + k + 1]!
+    s2 += a[r1 + k + 2]! * a[r2 + k + 2]!
+    s3 += a[r1 + k + 3]! * a[r2 + k + 3]!
+  }
+  for (; k < len; k++) s0 += a[r1 + k]! * a[r2 + k]!
+  return s0 + s1 + (s2 + s3)
 }
 
 /** Solves `L Lᵀ x = b` in place in `b`, with `L` from {@link cholesky}. */
