@@ -65,7 +65,11 @@ export interface SearchResult {
   readonly bestScore: number
   /** The estimator with the best parameters (unfitted). */
   readonly bestEstimator: Estimator
-  /** The best estimator fitted on all rows; absent with `refit: false`. */
+  /**
+   * The best estimator fitted on all rows; absent with `refit: false`. With workers the refit
+   * runs on one too and the model is rebuilt here from its state (as `fitInWorker` does), so it
+   * predicts exactly as a model fitted on this thread.
+   */
   readonly bestModel?: Model
   /** Seconds the refit took. */
   readonly refitTime?: number
