@@ -97,7 +97,7 @@ describe('cross-validated scores on the shipped datasets match scikit-learn with
             const r = await crossValidate(m!, data.X, data.y, {
               cv: new StratifiedKFold({ nSplits: 5 }),
               scoring: c.scoring,
-              nJobs: 2,
+              nJobs: 1,
               errorScore: 'raise',
             })
             for (const s of c.scoring) {
