@@ -85,19 +85,9 @@ export function enetCoordinateDescent(
       if (normCols[ii] === 0) continue
       const c = ii * n
       const wOld = w[ii]!
-      // R += wOld·x and tmp = x·R in one pass (the same operations, in the same order, as
-      // sklearn's separate axpy and dot, so the same bits as two loops).
-      let tmp = 0
-      if (wOld !== 0) {
-        for (let i = 0; i < n; i++) {
-          const xi = x[c + i]!
-          const r = R[i]! + wOld * xi
-          R[i] = r
-          tmp += xi * r
-        }
-      } else {
-        for (let i = 0; i < n; i++) tmp += x[c + i]! * R[i]!
-      }
+      // R += wOld·x and tmp = x·R in one pass; four running sums, because one sum is bound by
+      // the latency of its adds (about 2x on the inner loop).
+      const tmp = wOld !== 0 ? addDot(x, c, R, n, wOld) : dotAt(x, c, R, n)
       const wNew =
         o.positive && tmp < 0
           ? 0
@@ -108,11 +98,7 @@ export function enetCoordinateDescent(
       wMax = Math.max(wMax, Math.abs(wNew))
     }
     if (wMax === 0 || dwMax / wMax < dwTol || iter === o.maxIter - 1) {
-      for (let j = 0; j < p; j++) {
-        let s = 0
-        for (let i = 0, c = j * n; i < n; i++) s += x[c + i]! * R[i]!
-        XtA[j] = s - beta * w[j]!
-      }
+      for (let j = 0; j < p; j++) XtA[j] = dotAt(x, j * n, R, n) - beta * w[j]!
       let rNorm2 = 0
       let rDotY = 0
       for (let i = 0; i < n; i++) {
@@ -195,6 +181,56 @@ export function enetCoordinateDescentGram(
     o.onEpoch?.(iter)
   }
   return { w, gap, gapTol: tol, nIter: iter, converged: false }
+}
+
+/** `Σᵢ x[c + i]·r[i]` over `n` rows. */
+function dotAt(x: Float64Array, c: number, r: Float64Array, n: number): number {
+  let s0 = 0
+  let s1 = 0
+  let s2 = 0
+  let s3 = 0
+  let i = 0
+  for (; i + 3 < n; i += 4) {
+    s0 += x[c + i]! * r[i]!
+    s1 += x[c + i + 1]! * r[i + 1]!
+    s2 += x[c + i + 2]! * r[i + 2]!
+    s3 += x[c + i + 3]! * r[i + 3]!
+  }
+  for (; i < n; i++) s0 += x[c + i]! * r[i]!
+  return s0 + s1 + (s2 + s3)
+}
+
+/** `r += a·x[c…]` in place, returning `Σᵢ x[c + i]·r[i]` of the updated `r`. */
+function addDot(x: Float64Array, c: number, r: Float64Array, n: number, a: number): number {
+  let s0 = 0
+  let s1 = 0
+  let s2 = 0
+  let s3 = 0
+  let i = 0
+  for (; i + 3 < n; i += 4) {
+    const x0 = x[c + i]!
+    const x1 = x[c + i + 1]!
+    const x2 = x[c + i + 2]!
+    const x3 = x[c + i + 3]!
+    const r0 = r[i]! + a * x0
+    const r1 = r[i + 1]! + a * x1
+    const r2 = r[i + 2]! + a * x2
+    const r3 = r[i + 3]! + a * x3
+    r[i] = r0
+    r[i + 1] = r1
+    r[i + 2] = r2
+    r[i + 3] = r3
+    s0 += x0 * r0
+    s1 += x1 * r1
+    s2 += x2 * r2
+    s3 += x3 * r3
+  }
+  for (; i < n; i++) {
+    const ri = r[i]! + a * x[c + i]!
+    r[i] = ri
+    s0 += x[c + i]! * ri
+  }
+  return s0 + s1 + (s2 + s3)
 }
 
 /** The elastic-net duality gap of `_cd_fast` from `XtA = Xᵀ R − l2 w`, `‖R‖²` and `Rᵀy`. */
