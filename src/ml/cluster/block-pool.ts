@@ -42,12 +42,17 @@ const CTRL = {
 } as const
 
 /** Kernel ids in the control array; -1 tells workers to exit. */
-const KERNEL_IDS: Readonly<Record<KernelName, number>> = { assign: 0, cand: 1, norms: 2 }
+const KERNEL_IDS: Readonly<Record<KernelName, number>> = {
+  assign: 0,
+  cand: 1,
+  norms: 2,
+  lloyd: 3,
+}
 /** Kernel names by id. */
-const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms']
+const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms', 'lloyd']
 
 /** Arguments of one command (after the block index). */
-const MAX_ARGS = 16
+const MAX_ARGS = 24
 
 /** What a fit needs from its threads. */
 export interface BlockPool {

@@ -52,6 +52,8 @@ export interface KMeansLayout {
   readonly p: number
   readonly k: number
   readonly kpad: number
+  /** `k` rounded up to a multiple of 4 (float32 centers). */
+  readonly kpad4: number
   readonly bs: number
   readonly nBlocks: number
   readonly trials: number
@@ -62,6 +64,10 @@ export interface KMeansLayout {
   readonly mind: number
   readonly ct: number
   readonly cn: number
+  readonly ct32: number
+  readonly cn32: number
+  readonly consts: number
+  readonly scratch: number
   readonly bsums: number
   readonly bres: number
   readonly bss: number
@@ -77,6 +83,7 @@ const PARTIALS_BUDGET = 64 * 1024 * 1024
 /** The shared-memory layout for `n × p` data and `k` clusters (block size depends only on n, p, k). */
 export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMeansLayout {
   const kpad = k + (k % 2)
+  const kpad4 = Math.ceil(k / 4) * 4
   const trials = 2 + Math.floor(Math.log(k))
   const perBlock = (k * p + k) * 8
   const maxBlocks = Math.max(1, Math.floor(PARTIALS_BUDGET / perBlock))
@@ -95,6 +102,10 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
   const mind = take(n * 8)
   const ct = take(p * Math.max(kpad, trials + (trials % 2)) * 8)
   const cn = take(Math.max(kpad, trials + (trials % 2)) * 8)
+  const ct32 = take(p * kpad4 * 4)
+  const cn32 = take(kpad4 * 4)
+  const consts = take(16)
+  const scratch = take(nBlocks * kpad4 * 4)
   const bsums = take(nBlocks * perBlock)
   const bres = take(nBlocks * 16)
   const bss = take(nBlocks * 2 * p * 8)
@@ -105,6 +116,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
     p,
     k,
     kpad,
+    kpad4,
     bs,
     nBlocks,
     trials,
@@ -115,6 +127,10 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
     mind,
     ct,
     cn,
+    ct32,
+    cn32,
+    consts,
+    scratch,
     bsums,
     bres,
     bss,
@@ -144,6 +160,37 @@ function writeCenters(
     }
     f64[cn + c] = c < m ? s : Infinity
   }
+}
+
+/** Float32 unit roundoff. */
+const U32 = 2 ** -24
+
+/**
+ * Writes the k centers as float32 (`ct32`, `cn32`, padded to `kpad4` with +∞ norms) and the
+ * error-bound constants of the float32 screen: `|d32 − d| ≤ c0·‖x‖ + c1` with
+ * `c0 = 4(p + 2)u·max‖c‖`, `c1 = 4(p + 2)u·max‖c‖²` (twice the standard dot-product bound
+ * `γ_p Σ|x_j c_j| ≤ γ_p ‖x‖‖c‖` plus the roundings of the centers and norms).
+ */
+function writeCenters32(pool: BlockPool, L: KMeansLayout, centers: Float64Array): void {
+  const { f32, f64 } = pool.views
+  let cmax = 0
+  let cnmax = 0
+  for (let c = 0; c < L.kpad4; c++) {
+    let s = 0
+    for (let j = 0; j < L.p; j++) {
+      const v = c < L.k ? centers[c * L.p + j]! : 0
+      f32[L.ct32 / 4 + j * L.kpad4 + c] = v
+      s += v * v
+    }
+    f32[L.cn32 / 4 + c] = c < L.k ? s : Infinity
+    if (c < L.k) {
+      cmax = Math.max(cmax, Math.sqrt(s))
+      cnmax = Math.max(cnmax, s)
+    }
+  }
+  const coef = 4 * (L.p + 2) * U32
+  f64[L.consts / 8] = coef * cmax
+  f64[L.consts / 8 + 1] = coef * cnmax
 }
 
 /** Computes `‖x_i‖²` and the column variances; returns `mean(variances)`. */
@@ -339,6 +386,33 @@ function assign(
   return { inertia, changed }
 }
 
+function lloydStep(pool: BlockPool, L: KMeansLayout): number {
+  pool.run('lloyd', L.nBlocks, [
+    L.bs,
+    L.n,
+    L.p,
+    L.kpad,
+    L.k,
+    L.x,
+    L.xn,
+    L.ct,
+    L.cn,
+    L.labels,
+    L.mind,
+    L.bsums,
+    L.bres,
+    L.kpad4,
+    L.ct32,
+    L.cn32,
+    L.consts,
+    L.scratch,
+  ])
+  const f64 = pool.views.f64
+  let changed = 0
+  for (let b = 0; b < L.nBlocks; b++) changed += f64[L.bres / 8 + 2 * b + 1]!
+  return changed
+}
+
 function lloyd(
   pool: BlockPool,
   L: KMeansLayout,
@@ -353,15 +427,14 @@ function lloyd(
   let centers = Float64Array.from(init)
   const sums = new Float64Array(k * p)
   const counts = new Float64Array(k)
-  let strict = false
   let converged = false
-  let relocatedLast = false
   let relocations = 0
   let it = 0
   for (; it < s.maxIter; it++) {
     progress(it)
     writeCenters(pool, L, centers, k, L.kpad)
-    const { changed } = assign(pool, L, true)
+    writeCenters32(pool, L, centers)
+    const changed = lloydStep(pool, L)
     sums.fill(0)
     counts.fill(0)
     const stride = k * p + k
@@ -370,9 +443,11 @@ function lloyd(
       for (let q = 0; q < k * p; q++) sums[q] = sums[q]! + f64[o + q]!
       for (let c = 0; c < k; c++) counts[c] = counts[c]! + f64[o + k * p + c]!
     }
-    const moved = relocateEmpty(pool, L, sums, counts)
-    relocations += moved
-    relocatedLast = moved > 0
+    if (counts.includes(0)) {
+      // Distances to the (old) assigned centers, for the farthest rows.
+      assign(pool, L, false)
+      relocations += relocateEmpty(pool, L, sums, counts)
+    }
     const next = new Float64Array(k * p)
     let shiftTotal = 0
     for (let c = 0; c < k; c++) {
@@ -389,25 +464,16 @@ function lloyd(
       shiftTotal += shift * shift
     }
     centers = next
-    if (changed === 0) {
-      strict = true
-      converged = true
-      break
-    }
-    if (shiftTotal <= tol) {
+    // Strict convergence (no label changed), else the center shift against tol.
+    if (changed === 0 || shiftTotal <= tol) {
       converged = true
       break
     }
   }
   const nIter = Math.min(it + 1, s.maxIter)
+  // A last assignment makes labels, distances and inertia match the returned centers.
   writeCenters(pool, L, centers, k, L.kpad)
-  let inertia: number
-  if (!strict || relocatedLast) {
-    inertia = assign(pool, L, false).inertia
-  } else {
-    inertia = 0
-    for (let b = 0; b < L.nBlocks; b++) inertia += f64[L.bres / 8 + 2 * b]!
-  }
+  const inertia = assign(pool, L, false).inertia
   return { centers, inertia, nIter, converged, relocations }
 }
 

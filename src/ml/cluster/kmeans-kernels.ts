@@ -11,11 +11,17 @@
  * Squared distances use `‖x‖² − 2x·c + ‖c‖²` with the dot products for up to 8 centers at once
  * (centers stored transposed, `ct[j·kpad + c]`), in f64: `x` is read as f32 and widened, every
  * product and sum is f64. The argmin compares `‖c‖² − 2x·c` (strict `<`, so the lowest index wins
- * ties, as in scikit-learn's Lloyd loop) and adds `‖x‖²` to the minimum, clamped at 0.
+ * ties, as in scikit-learn's Lloyd loop) and adds `‖x‖²` to the minimum, clamped at 0. The
+ * Lloyd step (`lloyd`) first screens with float32 dot products (`f32x4`, twice the lanes) and
+ * accepts the float32 nearest center only when no other center is within twice the rounding
+ * bound `4(p + 2)u(‖x‖·max‖c‖ + max‖c‖²)` of it (u = 2⁻²⁴; the standard dot-product bound with
+ * a factor-2 margin); other rows are redone in float64, so labels equal the float64 argmin.
  *
  * ## References
  * - S. Lloyd. "Least squares quantization in PCM". IEEE Trans. Inf. Theory 28(2), 1982.
  * - scikit-learn 1.2 `sklearn/cluster/_k_means_lloyd.pyx` (chunked Lloyd iteration).
+ * - N. J. Higham. Accuracy and Stability of Numerical Algorithms, 2nd ed., SIAM 2002, §3.1
+ *   (error bound of a floating-point dot product).
  *
  * @internal
  */
@@ -199,13 +205,27 @@ function normsJs(v: MemoryViews, a: readonly number[]): void {
   }
 }
 
+/**
+ * `lloyd(b, bs, n, p, kpad, k, x, xn, ct, cn, labels, mind, bsums, bres, kpad4, ct32, cn32,
+ * consts, scratch)`: the Lloyd step, `assign` with `update` = 1 except that `mind` and the block inertia
+ * are not kept. The WebAssembly version screens with float32 distances (centers `ct32`/`cn32`,
+ * padded to `kpad4`) and recomputes in float64 the rows whose two nearest centers are closer
+ * than twice the float32 error bound `consts[0]·‖x‖ + consts[1]` (it uses `4·kpad4` bytes per
+ * block at `scratch`), so its labels are the exact float64 argmin too; it counts those rows in
+ * `bres + 16b` and leaves `mind` alone.
+ */
+function lloydJs(v: MemoryViews, a: readonly number[]): void {
+  assignJs(v, [...a.slice(0, 14), 1])
+  v.f64[a[13]! / 8 + 2 * a[0]!] = 0
+}
+
 /** The TypeScript kernels by name. */
 export const JS_KERNELS: Readonly<
   Record<KernelName, (v: MemoryViews, a: readonly number[]) => void>
-> = { assign: assignJs, cand: candJs, norms: normsJs }
+> = { assign: assignJs, cand: candJs, norms: normsJs, lloyd: lloydJs }
 
 /** The kernel names, shared by the WebAssembly exports and {@link JS_KERNELS}. */
-export type KernelName = 'assign' | 'cand' | 'norms'
+export type KernelName = 'assign' | 'cand' | 'norms' | 'lloyd'
 
 // ---------------------------------------------------------------- WebAssembly versions
 
@@ -429,6 +449,158 @@ function buildNorms(): FuncBuilder {
   return f
 }
 
+/**
+ * Emits float32 dot products of row `xp0` with all `kpad4` centers (`ct32`, groups of 8 then
+ * 4) and stores `‖c‖² − 2x·c` for center `c` at `scratch + 4c` (float32).
+ */
+function emitDots32(
+  f: FuncBuilder,
+  a: { p: number; kpad4: number; ct32: number; cn32: number; xp0: number; scratch: number },
+): void {
+  const c0 = f.local(I32)
+  const j = f.local(I32)
+  const xp = f.local(I32)
+  const cp = f.local(I32)
+  const kstride = f.local(I32)
+  const xv = f.local(V128)
+  const accs = [f.local(V128), f.local(V128)]
+  f.emit(get(a.kpad4), i32(4), op.i32Mul, set(kstride), i32(0), set(c0))
+  const group = (g: number): void => {
+    f.emit(op.block, op.loop, get(c0), i32(4 * g), op.i32Add, get(a.kpad4), op.i32GtU, op.brIf(1))
+    for (let q = 0; q < g; q++) f.emit(op.v128Zero, set(accs[q]!))
+    f.emit(get(a.xp0), set(xp), get(a.ct32), get(c0), i32(4), op.i32Mul, op.i32Add, set(cp))
+    f.emit(i32(0), set(j))
+    f.forRange(j, a.p, 1, () => {
+      f.emit(get(xp), op.v128Load32Splat(), set(xv))
+      for (let q = 0; q < g; q++) {
+        f.emit(get(accs[q]!), get(xv), get(cp), op.v128Load(16 * q), op.f32x4Mul, op.f32x4Add)
+        f.emit(set(accs[q]!))
+      }
+      f.emit(get(xp), i32(4), op.i32Add, set(xp), get(cp), get(kstride), op.i32Add, set(cp))
+    })
+    for (let q = 0; q < g; q++) {
+      // scratch[c0 + 4q ..] = cn32[c0 + 4q ..] − (acc + acc)
+      f.emit(get(a.scratch), get(c0), i32(4), op.i32Mul, op.i32Add)
+      f.emit(get(a.cn32), get(c0), i32(4), op.i32Mul, op.i32Add, op.v128Load(16 * q))
+      f.emit(get(accs[q]!), get(accs[q]!), op.f32x4Add, op.f32x4Sub, op.v128Store(16 * q))
+    }
+    f.emit(get(c0), i32(4 * g), op.i32Add, set(c0), op.br(0), op.end, op.end)
+  }
+  group(2)
+  group(1)
+}
+
+function buildLloyd(): FuncBuilder {
+  const f = new FuncBuilder('lloyd', new Array<typeof I32>(19).fill(I32))
+  const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, , bsums, bres] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+  ] as const
+  const [kpad4, ct32, cn32, consts, scratchBase] = [14, 15, 16, 17, 18] as const
+  const [r0, r1] = emitRange(f, b, bs, n)
+  const i = f.local(I32)
+  const sb = f.local(I32)
+  const cb = f.local(I32)
+  const blockLen = f.local(I32)
+  const xp0 = f.local(I32)
+  const bi = f.local(I32)
+  const lt = f.local(I32)
+  const sp = f.local(I32)
+  const xp = f.local(I32)
+  const j = f.local(I32)
+  const pEven = f.local(I32)
+  const scratch = f.local(I32)
+  const q = f.local(I32)
+  const nq = f.local(I32)
+  const mask = f.local(I32)
+  const count = f.local(I32)
+  const first = f.local(I32)
+  const best = f.local(F64)
+  const bound = f.local(F64)
+  const changed = f.local(F64)
+  const fallbacks = f.local(F64)
+  const mv = f.local(V128)
+  const thr = f.local(V128)
+  f.emit(get(k), get(p), op.i32Mul, get(k), op.i32Add, set(blockLen))
+  f.emit(get(bsums), get(b), get(blockLen), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sb))
+  f.emit(get(sb), get(k), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(cb))
+  f.emit(
+    get(scratchBase),
+    get(b),
+    get(kpad4),
+    op.i32Mul,
+    i32(4),
+    op.i32Mul,
+    op.i32Add,
+    set(scratch),
+  )
+  f.emit(get(kpad4), i32(4), op.i32Mul, set(nq))
+  emitZero(f, sb, blockLen)
+  f.emit(op.f64(0), set(changed), op.f64(0), set(fallbacks), get(r0), set(i))
+  f.emit(get(p), i32(-2), op.i32And, set(pEven))
+  const swapHalves = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+  const swapPairs = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
+  f.forRange(i, r1, 1, () => {
+    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp0))
+    emitDots32(f, { p, kpad4, ct32, cn32, xp0, scratch })
+    // mv = the smallest float32 distance, in every lane.
+    f.emit(get(scratch), op.v128Load(), set(mv), i32(16), set(q))
+    f.forRange(q, nq, 16, () => {
+      f.emit(get(mv), get(scratch), get(q), op.i32Add, op.v128Load(), op.f32x4Min, set(mv))
+    })
+    f.emit(get(mv), get(mv), op.i8x16Shuffle(swapHalves), get(mv), op.f32x4Min, set(mv))
+    f.emit(get(mv), get(mv), op.i8x16Shuffle(swapPairs), get(mv), op.f32x4Min, set(mv))
+    // thr = min + 2·(consts[0]·‖x‖ + consts[1]): every center within it could be the nearest.
+    f.emit(get(consts), op.f64Load(0), get(xn), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load())
+    f.emit(op.f64Sqrt, op.f64Mul, get(consts), op.f64Load(8), op.f64Add, set(bound))
+    f.emit(get(mv), op.f32x4ExtractLane(0), op.f64PromoteF32, get(bound), get(bound), op.f64Add)
+    f.emit(op.f64Add, op.f32DemoteF64, op.f32x4Splat, set(thr))
+    f.emit(i32(0), set(count), i32(-1), set(first), i32(0), set(q))
+    f.forRange(q, nq, 16, () => {
+      f.emit(get(scratch), get(q), op.i32Add, op.v128Load(), get(thr), op.f32x4Le)
+      f.emit(op.i32x4Bitmask, set(mask), get(count), get(mask), op.i32Popcnt, op.i32Add, set(count))
+      // if (first < 0 && mask != 0) first = q/4 + ctz(mask)   (q counts bytes)
+      f.emit(get(first), i32(0), op.i32LtS, get(mask), i32(0), op.i32Ne, op.i32And, op.if)
+      f.emit(get(q), i32(2), op.i32ShrU, get(mask), op.i32Ctz, op.i32Add, set(first), op.end)
+    })
+    f.emit(get(count), i32(1), op.i32Eq, op.if, get(first), set(bi), op.else)
+    f.emit(get(fallbacks), op.f64(1), op.f64Add, set(fallbacks))
+    f.emit(op.f64(Infinity), set(best), i32(0), set(bi))
+    emitDots(f, { p, kpad, ct, cn, xp0 }, (c, value) => {
+      f.emit(get(value), get(best), op.f64Lt, set(lt))
+      f.emit(get(value), get(best), get(lt), op.select, set(best))
+      f.emit(get(c), get(bi), get(lt), op.select, set(bi))
+    })
+    f.emit(op.end)
+    f.emit(get(labels), get(i), i32(4), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), op.i32Load(), get(bi), op.i32Ne, op.if)
+    f.emit(
+      get(changed),
+      op.f64(1),
+      op.f64Add,
+      set(changed),
+      get(sp),
+      get(bi),
+      op.i32Store(),
+      op.end,
+    )
+    f.emit(get(cb), get(bi), i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Add, op.f64Store())
+    f.emit(get(sb), get(bi), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(xp0), set(xp), i32(0), set(j))
+    f.forRange(j, pEven, 2, () => {
+      f.emit(get(sp), get(sp), op.v128Load(), get(xp), op.v128Load64Zero(), op.f64x2PromoteLowF32x4)
+      f.emit(op.f64x2Add, op.v128Store(), get(sp), i32(16), op.i32Add, set(sp))
+      f.emit(get(xp), i32(8), op.i32Add, set(xp))
+    })
+    f.emit(get(pEven), get(p), op.i32Ne, op.if)
+    f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
+    f.emit(op.f64Store(), op.end)
+  })
+  f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
+  f.emit(get(sp), get(fallbacks), op.f64Store(0), get(sp), get(changed), op.f64Store(8))
+  return f
+}
+
 let compiled: WasmModule | null | undefined
 
 /**
@@ -442,7 +614,7 @@ export function kernelModule(): WasmModule | null {
     compiled =
       api === undefined
         ? null
-        : new api.Module(encodeModule([buildAssign(), buildCand(), buildNorms()]))
+        : new api.Module(encodeModule([buildAssign(), buildCand(), buildNorms(), buildLloyd()]))
   } catch {
     compiled = null
   }

@@ -137,6 +137,16 @@ describe('kernels and threads', () => {
     for (let q = 0; q < p; q++) v.f64[40960 / 8 + q] = j.f64[40960 / 8 + q] = v.f32[q]!
     for (let q = 0; q < n; q++)
       v.f64[200000 / 8 + 4 * n + q] = j.f64[200000 / 8 + 4 * n + q] = rng.float() * 40
+    // lloyd's float32 centers, bound constants and scratch (past the regions above)
+    const kpad4 = 12
+    for (let q = 0; q < p; q++)
+      for (let c = 0; c < kpad4; c++)
+        v.f32[500000 / 4 + q * kpad4 + c] = j.f32[500000 / 4 + q * kpad4 + c] =
+          c < kpad ? v.f64[41984 / 8 + q * kpad + c]! : 0
+    for (let c = 0; c < kpad4; c++)
+      v.f32[501000 / 4 + c] = j.f32[501000 / 4 + c] = c < kpad ? v.f64[43008 / 8 + c]! : Infinity
+    v.f64[502000 / 8] = j.f64[502000 / 8] = 4 * (p + 2) * 2 ** -24 * 10
+    v.f64[502000 / 8 + 1] = j.f64[502000 / 8 + 1] = 4 * (p + 2) * 2 ** -24 * 30
     const calls: [KernelName, number[]][] = [
       ['norms', [256, n, p, 0, 32768, 40960, 180000]],
       ['assign', [256, n, p, kpad, 9, 0, 32768, 41984, 43008, 43264, 46400, 52736, 180000, 1]],
@@ -151,6 +161,20 @@ describe('kernels and threads', () => {
     expect(
       Buffer.from(v.f64.buffer.slice(0, bytes)).equals(Buffer.from(j.f64.buffer.slice(0, bytes))),
     ).toBe(true)
+    // The Lloyd step (float32 screen + float64 fallback) gives the float64 labels and sums; it
+    // keeps no distances, so compare labels, sums and change counts only.
+    const labelsOf = (m: typeof v) => Array.from(m.i32.subarray(43264 / 4, 43264 / 4 + n))
+    for (let i = 0; i < n; i++) v.i32[43264 / 4 + i] = j.i32[43264 / 4 + i] = -1
+    const lloydArgs = [256, n, p, kpad, 9, 0, 32768, 41984, 43008, 43264, 46400, 52736, 180000]
+    for (let b = 0; b < 4; b++) {
+      w.run('lloyd', [b, ...lloydArgs, kpad4, 500000, 501000, 502000, 503000])
+      JS_KERNELS.lloyd(j, [b, ...lloydArgs, kpad4, 500000, 501000, 502000, 503000])
+    }
+    expect(labelsOf(v)).toEqual(labelsOf(j))
+    const sums = (m: typeof v) => Array.from(m.f64.subarray(52736 / 8, 52736 / 8 + 4 * 72))
+    expect(sums(v)).toEqual(sums(j))
+    for (let b = 0; b < 4; b++)
+      expect(v.f64[180000 / 8 + 2 * b + 1]).toBe(j.f64[180000 / 8 + 2 * b + 1])
   })
 
   it('gives a bit-identical model on 1 and 2 threads', () => {
