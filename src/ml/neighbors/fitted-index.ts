@@ -21,7 +21,14 @@ import {
 import { COSINE, EUCLIDEAN, MANHATTAN } from './kernels/metric.js'
 import { queryParallel } from './parallel.js'
 import type { KNeighborsResolved } from './params.js'
-import { NeighborSearch, effectiveMetric, resolveAlgorithm, type Neighbors } from './search.js'
+import { canShareMemory } from './kernels/alloc.js'
+import {
+  NeighborSearch,
+  createSearchPlan,
+  effectiveMetric,
+  resolveAlgorithm,
+  type Neighbors,
+} from './search.js'
 
 /** A fitted neighbour index: the training rows (row-major) and the search over them. */
 export class FittedIndex {
@@ -33,14 +40,16 @@ export class FittedIndex {
     readonly kind: string,
     readonly params: KNeighborsResolved,
     readonly features: readonly FeatureSpec[],
-    /** The training rows, row-major `n × d`. */
-    readonly rows: Float64Array,
+    /** The training rows, row-major `n × d` (copied into the index). */
+    rows: Float64Array,
   ) {
     const d = features.length
     const n = rows.length / d
     const metric = effectiveMetric(params.metric, params.p)
     const algorithm = resolveAlgorithm(params.algorithm, metric, n, d, params.nNeighbors)
-    this.search = new NeighborSearch(rows, n, d, metric, params.p, algorithm, params.leafSize)
+    this.search = new NeighborSearch(
+      createSearchPlan(rows, n, d, metric, params.p, algorithm, params.leafSize, canShareMemory()),
+    )
     this.featureNames = features.map((f) => f.name)
     this.diagnostics = Object.freeze({
       converged: true,
@@ -86,7 +95,7 @@ export class FittedIndex {
 
   /** The state fields every kNN model writes. */
   stateFields(): Record<string, unknown> {
-    return { features: this.features, X: encodeArray(this.rows) }
+    return { features: this.features, X: encodeArray(this.search.rows) }
   }
 }
 

@@ -1,8 +1,10 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 
-import { EUCLIDEAN, MANHATTAN, MINKOWSKI, type MetricCode } from './kernels/metric.js'
-import { NeighborSearch, resolveAlgorithm } from './search.js'
+import { createBruteScratch } from './kernels/brute.js'
+import { createTileEngine, prepareExpanded, searchExpanded } from './kernels/expanded.js'
+import { COSINE, EUCLIDEAN, MANHATTAN, MINKOWSKI, type MetricCode } from './kernels/metric.js'
+import { NeighborSearch, createSearchPlan, resolveAlgorithm } from './search.js'
 
 const PARAMS = { seed: 20240623, numRuns: 60 }
 
@@ -117,16 +119,12 @@ const METRICS: [MetricCode, number][] = [
 
 function check(pr: Problem, metric: MetricCode, p: number, leafSize: number): void {
   const want = naive(pr.X, pr.n, pr.d, pr.Q, pr.m, pr.k, metric, p)
-  const brute = new NeighborSearch(pr.X, pr.n, pr.d, metric, p, 'brute', leafSize).query(
-    pr.Q,
-    pr.m,
-    pr.k,
-  )
-  const tree = new NeighborSearch(pr.X, pr.n, pr.d, metric, p, 'kd_tree', leafSize).query(
-    pr.Q,
-    pr.m,
-    pr.k,
-  )
+  const brute = new NeighborSearch(
+    createSearchPlan(pr.X, pr.n, pr.d, metric, p, 'brute', leafSize, false),
+  ).query(pr.Q, pr.m, pr.k)
+  const tree = new NeighborSearch(
+    createSearchPlan(pr.X, pr.n, pr.d, metric, p, 'kd_tree', leafSize, false),
+  ).query(pr.Q, pr.m, pr.k)
   expect(Array.from(tree.indices)).toEqual(Array.from(brute.indices))
   expect(Array.from(tree.distances)).toEqual(Array.from(brute.distances))
   expect(Array.from(brute.indices)).toEqual(want.indices)
@@ -162,18 +160,20 @@ describe('brute force and KD-tree', () => {
 
   it('return the training row itself, at distance 0, for a query on it', () => {
     const X = Float64Array.of(0.1, 0.2, 0.30000000000000004, 0.7, 1e-9, 3)
-    const s = new NeighborSearch(X, 3, 2, EUCLIDEAN, 2, 'brute', 30)
+    const s = new NeighborSearch(createSearchPlan(X, 3, 2, EUCLIDEAN, 2, 'brute', 30, false))
     const r = s.query(Float64Array.of(0.30000000000000004, 0.7), 1, 2)
     expect(r.indices[0]).toBe(1)
     expect(r.distances[0]).toBe(0)
   })
 
   it('handle k = n, a single row, and distances that overflow', () => {
-    const one = new NeighborSearch(Float64Array.of(4, 5), 1, 2, EUCLIDEAN, 2, 'brute', 30)
+    const one = new NeighborSearch(
+      createSearchPlan(Float64Array.of(4, 5), 1, 2, EUCLIDEAN, 2, 'brute', 30, false),
+    )
     expect(Array.from(one.query(Float64Array.of(1, 1), 1, 1).distances)).toEqual([5])
     const huge = Float64Array.of(1e200, -1e200, 2e200, 0)
     for (const algorithm of ['brute', 'kd_tree'] as const) {
-      const s = new NeighborSearch(huge, 4, 1, EUCLIDEAN, 2, algorithm, 1)
+      const s = new NeighborSearch(createSearchPlan(huge, 4, 1, EUCLIDEAN, 2, algorithm, 1, false))
       const r = s.query(Float64Array.of(1e200), 1, 4)
       expect(Array.from(r.indices)).toEqual([0, 1, 2, 3])
       expect(Array.from(r.distances)).toEqual([0, Infinity, Infinity, Infinity])
@@ -182,11 +182,30 @@ describe('brute force and KD-tree', () => {
 
   it('cosine distances: 1 − cos, zero rows at distance 1, ties by position', () => {
     const X = Float64Array.of(1, 0, 0, 0, 2, 0, 0, 1, -1, 0)
-    const s = new NeighborSearch(X, 5, 2, 3, 2, 'brute', 30)
+    const s = new NeighborSearch(createSearchPlan(X, 5, 2, 3, 2, 'brute', 30, false))
     const r = s.query(Float64Array.of(3, 0), 1, 5)
     expect(Array.from(r.indices)).toEqual([0, 2, 1, 3, 4])
     expect(Array.from(r.distances)).toEqual([0, 0, 1, 1, 2])
   })
+})
+
+describe('the WebAssembly SIMD tile kernel', () => {
+  test.prop([floatProblem, fc.constantFrom(EUCLIDEAN, COSINE), fc.boolean()], PARAMS)(
+    'gives the same bits as the JavaScript one, in shared memory or not',
+    (pr, metric, shared) => {
+      const k = pr.k
+      const run = (simd: boolean) => {
+        const train = prepareExpanded(metric, pr.X, pr.n, pr.d, 2, shared, simd)
+        expect(train.rows instanceof Float64Array).toBe(!simd)
+        const dist = new Float64Array(pr.m * k)
+        const index = new Int32Array(pr.m * k)
+        const engine = createTileEngine(train, simd ? 1 : 0)
+        searchExpanded(train, engine, pr.Q, 0, pr.m, createBruteScratch(k), dist, index)
+        return [Array.from(dist), Array.from(index)]
+      }
+      expect(run(true)).toEqual(run(false))
+    },
+  )
 })
 
 describe("algorithm 'auto' (scikit-learn's rule)", () => {

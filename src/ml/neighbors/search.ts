@@ -3,13 +3,14 @@
  * algorithm prepared (expanded-form rows for brute-force Euclidean/cosine, or a KD-tree), and
  * the batch query that fills `{ distances, indices }`.
  */
+import { allocF64 } from './kernels/alloc.js'
+import { createBruteScratch, searchDirect } from './kernels/brute.js'
 import {
-  createBruteScratch,
+  createTileEngine,
   prepareExpanded,
-  searchDirect,
   searchExpanded,
   type ExpandedRows,
-} from './kernels/brute.js'
+} from './kernels/expanded.js'
 import { buildKdTree, createKdScratch, searchKdTree, type KdTree } from './kernels/kd-tree.js'
 import { COSINE, EUCLIDEAN, MANHATTAN, MINKOWSKI, type MetricCode } from './kernels/metric.js'
 
@@ -60,26 +61,66 @@ export function resolveAlgorithm(
   return 'kd_tree'
 }
 
-/** A neighbour index over `n` row-major `d`-feature training rows. */
-export class NeighborSearch {
-  private readonly expanded: ExpandedRows | undefined
-  private readonly tree: KdTree | undefined
+/**
+ * Everything a search needs, as plain data (typed arrays, and a WebAssembly memory for the SIMD
+ * kernel): posted to a worker, the shared-memory arrays stay shared, so the worker rebuilds the
+ * same index without a copy.
+ */
+export interface SearchPlan {
+  /** The training rows, row-major `n × d`. */
+  readonly rows: Float64Array
+  readonly n: number
+  readonly d: number
+  readonly metric: MetricCode
+  readonly p: number
+  readonly algorithm: 'brute' | 'kd_tree'
+  readonly expanded?: ExpandedRows
+  readonly tree?: KdTree
+  /** Whether the arrays are in shared memory (with a scratch slot per query thread). */
+  readonly shared: boolean
+}
 
-  constructor(
-    /** The training rows, row-major (kept, not copied). */
-    readonly rows: Float64Array,
-    readonly n: number,
-    readonly d: number,
-    readonly metric: MetricCode,
-    readonly p: number,
-    readonly algorithm: 'brute' | 'kd_tree',
-    leafSize: number,
-  ) {
-    if (algorithm === 'kd_tree') {
-      this.tree = buildKdTree(rows, n, d, leafSize)
-    } else if (metric === EUCLIDEAN || metric === COSINE) {
-      this.expanded = prepareExpanded(metric, rows, n, d)
-    }
+/** Query threads an index in shared memory is prepared for (scratch slots). */
+export const QUERY_THREADS = 2
+
+/**
+ * Builds the plan of an index over `n` row-major `d`-feature rows (copied). With `shared`, all
+ * arrays go to shared memory and the SIMD kernel gets {@link QUERY_THREADS} scratch slots.
+ */
+export function createSearchPlan(
+  rows: Float64Array,
+  n: number,
+  d: number,
+  metric: MetricCode,
+  p: number,
+  algorithm: 'brute' | 'kd_tree',
+  leafSize: number,
+  shared: boolean,
+): SearchPlan {
+  const own = allocF64(n * d, shared)
+  own.set(rows.subarray(0, n * d))
+  const base = { rows: own, n, d, metric, p, algorithm, shared }
+  if (algorithm === 'kd_tree') return { ...base, tree: buildKdTree(own, n, d, leafSize, shared) }
+  if (metric === EUCLIDEAN || metric === COSINE) {
+    const slots = shared ? QUERY_THREADS : 1
+    return { ...base, expanded: prepareExpanded(metric, own, n, d, slots, shared) }
+  }
+  return base
+}
+
+/** A neighbour index: queries over a {@link SearchPlan}. */
+export class NeighborSearch {
+  readonly n: number
+  readonly d: number
+
+  constructor(readonly plan: SearchPlan) {
+    this.n = plan.n
+    this.d = plan.d
+  }
+
+  /** The training rows, row-major (the index's own copy). */
+  get rows(): Float64Array {
+    return this.plan.rows
   }
 
   /**
@@ -89,42 +130,41 @@ export class NeighborSearch {
   query(queries: Float64Array, m: number, k: number): Neighbors {
     const distances = new Float64Array(m * k)
     const indices = new Int32Array(m * k)
-    this.queryRange(queries, 0, m, k, distances, indices)
+    this.rangeQuery(k)(queries, 0, m, distances, indices)
     return { distances, indices }
   }
 
-  /** {@link query} for rows `r0 ≤ i < r1` only, into caller-owned outputs (at `[i * k + j]`). */
-  queryRange(
-    queries: Float64Array,
-    r0: number,
-    r1: number,
-    k: number,
-    distances: Float64Array,
-    indices: Int32Array,
-  ): void {
-    if (r1 <= r0) return
-    if (this.tree !== undefined) {
-      const scratch = createKdScratch(this.tree, k)
-      searchKdTree(this.tree, this.metric, this.p, queries, r0, r1, scratch, distances, indices)
-      return
+  /**
+   * A function answering {@link query} for query rows `r0 ≤ i < r1` into caller-owned outputs
+   * (at `[i * k + j]`); it holds one thread's scratch (slot `slot` of the SIMD kernel), so each
+   * concurrent thread needs its own.
+   */
+  rangeQuery(k: number, slot = 0): RangeQuery {
+    const { tree, expanded, metric, p, rows, n, d } = this.plan
+    if (tree !== undefined) {
+      const scratch = createKdScratch(tree, k)
+      return (queries, r0, r1, distances, indices) => {
+        searchKdTree(tree, metric, p, queries, r0, r1, scratch, distances, indices)
+      }
     }
-    const scratch = createBruteScratch(this.d, k)
-    if (this.expanded !== undefined) {
-      searchExpanded(this.expanded, queries, r0, r1, scratch, distances, indices)
-    } else {
-      searchDirect(
-        this.metric,
-        this.p,
-        this.rows,
-        this.n,
-        this.d,
-        queries,
-        r0,
-        r1,
-        scratch,
-        distances,
-        indices,
-      )
+    const scratch = createBruteScratch(k)
+    if (expanded !== undefined) {
+      const engine = createTileEngine(expanded, slot)
+      return (queries, r0, r1, distances, indices) => {
+        searchExpanded(expanded, engine, queries, r0, r1, scratch, distances, indices)
+      }
+    }
+    return (queries, r0, r1, distances, indices) => {
+      searchDirect(metric, p, rows, n, d, queries, r0, r1, scratch, distances, indices)
     }
   }
 }
+
+/** Answers a neighbour query for rows `r0 ≤ i < r1` (see {@link NeighborSearch.rangeQuery}). */
+export type RangeQuery = (
+  queries: Float64Array,
+  r0: number,
+  r1: number,
+  distances: Float64Array,
+  indices: Int32Array,
+) => void

@@ -4,6 +4,7 @@
  * tree positions `start[i] ≤ pos < end[i]`, and has a bounding box `lower/upper[i * d + c]`.
  * The training rows are copied in tree order, so a leaf scan reads contiguous memory.
  */
+import { allocF64, allocI32 } from './alloc.js'
 import { EMPTY_INDEX, heapClear, heapReplaceRoot, heapSortAscending } from './heap.js'
 import { boxReducedDistance, fromReduced, reducedDistance, type MetricCode } from './metric.js'
 
@@ -25,7 +26,8 @@ export interface KdTree {
 
 /**
  * Builds a KD-tree over `n` row-major `d`-feature rows with at most about `leafSize` rows per
- * leaf (scikit-learn's level count: `⌊log2(max(1, (n−1)/leafSize))⌋ + 1`).
+ * leaf (scikit-learn's level count: `⌊log2(max(1, (n−1)/leafSize))⌋ + 1`), its arrays in shared
+ * memory if `shared`.
  *
  * ## Method
  * Each internal node splits its rows at the median of the feature with the widest spread
@@ -40,15 +42,21 @@ export interface KdTree {
  * const tree = buildKdTree(Float64Array.of(0, 0, 1, 1, 5, 5), 3, 2, 30) // one leaf
  * ```
  */
-export function buildKdTree(rows: Float64Array, n: number, d: number, leafSize: number): KdTree {
+export function buildKdTree(
+  rows: Float64Array,
+  n: number,
+  d: number,
+  leafSize: number,
+  shared = false,
+): KdTree {
   const nLevels = Math.floor(Math.log2(Math.max(1, (n - 1) / leafSize))) + 1
   const nNodes = 2 ** nLevels - 1
-  const order = new Int32Array(n)
+  const order = allocI32(n, shared)
   for (let i = 0; i < n; i++) order[i] = i
-  const start = new Int32Array(nNodes)
-  const end = new Int32Array(nNodes)
-  const lower = new Float64Array(nNodes * d)
-  const upper = new Float64Array(nNodes * d)
+  const start = allocI32(nNodes, shared)
+  const end = allocI32(nNodes, shared)
+  const lower = allocF64(nNodes * d, shared)
+  const upper = allocF64(nNodes * d, shared)
   end[0] = n
   // Parents come before children in index order, so one pass sets every range.
   for (let node = 0; node < nNodes; node++) {
@@ -87,7 +95,7 @@ export function buildKdTree(rows: Float64Array, n: number, d: number, leafSize: 
     start[left + 1] = mid
     end[left + 1] = e
   }
-  const points = new Float64Array(n * d)
+  const points = allocF64(n * d, shared)
   for (let pos = 0; pos < n; pos++)
     points.set(rows.subarray(order[pos]! * d, order[pos]! * d + d), pos * d)
   return { n, d, nNodes, nLevels, order, points, start, end, lower, upper }
