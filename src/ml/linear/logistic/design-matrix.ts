@@ -1,6 +1,7 @@
 /**
- * The training matrix of a linear model: the numeric columns of a Frame copied row-major into
- * a caller-provided `Float64Array` (which may live on a `SharedArrayBuffer` for worker threads).
+ * The numeric input of a linear model: the columns of a Frame checked once (numeric, finite, no
+ * missing values) and either read in place or copied row-major into a caller-provided
+ * `Float64Array` (which may live on a `SharedArrayBuffer` for worker threads).
  *
  * @internal `ml/base`'s `toMatrix` could take an `out` buffer and tile its transpose like this;
  * until then this is the fast path, and every error still comes from `toMatrix`.
@@ -11,38 +12,66 @@ import type { Frame } from '../../../frame/index.js'
 const TILE_ROWS = 1024
 
 /**
- * Fills `out` (length `X.nRows × X.nColumns`) with `X` row-major. Columns must be numeric
- * (`f64`, `f32`, `i32`, `bool`), finite and without missing values.
+ * The value arrays of the columns of `X`, after checking that every column is numeric (`f64`,
+ * `f32`, `i32`, `bool`), finite and without missing values. Nothing is copied.
+ *
+ * ## Method
+ * Each column is scanned once, summing `x − x` in four independent accumulators: the sum is 0
+ * for finite values and NaN as soon as one value is NaN or ±Infinity. On any problem `toMatrix`
+ * redoes the conversion and throws its standard field-level `ValidationError`.
+ *
+ * @throws ValidationError (from `toMatrix`) for a non-numeric column, a missing or non-finite value.
+ */
+export function numericColumns(X: Frame, kind: string): ArrayLike<number>[] {
+  // Dtype problems are reported by toMatrix on zero rows, for every column at once.
+  toMatrix(X.slice(0, 0), { kind })
+  const n = X.nRows
+  let bad = false
+  const out: ArrayLike<number>[] = []
+  for (const c of X.columns) {
+    if (c.validity !== undefined && c.validity.includes(0)) bad = true
+    const v = c.values as ArrayLike<number>
+    if (c.dtype === 'f64' || c.dtype === 'f32') {
+      let c0 = 0
+      let c1 = 0
+      let c2 = 0
+      let c3 = 0
+      let i = 0
+      for (; i + 3 < n; i += 4) {
+        c0 += v[i]! - v[i]!
+        c1 += v[i + 1]! - v[i + 1]!
+        c2 += v[i + 2]! - v[i + 2]!
+        c3 += v[i + 3]! - v[i + 3]!
+      }
+      for (; i < n; i++) c0 += v[i]! - v[i]!
+      if (c0 + c1 + c2 + c3 !== 0) bad = true
+    }
+    out.push(v)
+  }
+  if (bad) toMatrix(X, { kind })
+  return out
+}
+
+/**
+ * Fills `out` (length `X.nRows × X.nColumns`) with `X` row-major, after the checks of
+ * {@link numericColumns}.
  *
  * ## Method
  * Columns are copied a tile of 1024 rows at a time: a tile of the output (1024 × p doubles)
  * stays in cache while each column writes its stride-p entries into it, instead of every column
- * sweeping the whole output. Finiteness is checked on the way; on any problem the conversion is
- * redone by `toMatrix`, which throws the standard field-level `ValidationError`.
+ * sweeping the whole output.
  *
  * @throws ValidationError (from `toMatrix`) for a non-numeric column, a missing or non-finite value.
  */
 export function fillRowMajor(X: Frame, out: Float64Array, kind: string): void {
-  // Dtype problems are reported by toMatrix on zero rows, for every column at once.
-  toMatrix(X.slice(0, 0), { kind })
+  const cols = numericColumns(X, kind)
   const n = X.nRows
-  const p = X.nColumns
-  const cols = X.columns
-  let bad = false
-  for (const c of cols) if (c.validity !== undefined && c.validity.includes(0)) bad = true
-  for (let r0 = 0; r0 < n && !bad; r0 += TILE_ROWS) {
+  const p = cols.length
+  for (let r0 = 0; r0 < n; r0 += TILE_ROWS) {
     const r1 = Math.min(n, r0 + TILE_ROWS)
     for (let j = 0; j < p; j++) {
-      const v = cols[j]!.values as ArrayLike<number>
-      let check = 0
-      for (let i = r0, o = r0 * p + j; i < r1; i++, o += p) {
-        const x = v[i]!
-        out[o] = x
-        check += x - x
-      }
-      // x − x is 0 for every finite x and NaN for NaN or ±Infinity.
-      if (check !== 0) bad = true
+      const v = cols[j]!
+      for (let i = r0, o = r0 * p + j; i < r1; i++, o += p) out[o] = v[i]!
     }
   }
-  if (bad) out.set(toMatrix(X, { kind }).data)
 }

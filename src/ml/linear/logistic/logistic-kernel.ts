@@ -23,7 +23,7 @@
 /** Rows per block: the unit of work handed to a thread, and of the fixed summation order. */
 export const BLOCK_ROWS = 4096
 /** Rows per sub-block, sized so a sub-block's rows stay in L1/L2 between the passes. */
-export const SUB_ROWS = 64
+const SUB_ROWS = 64
 
 /**
  * The data of one loss: a dense row-major `n × p` matrix, class codes and row weights.
@@ -178,11 +178,8 @@ function multinomialBlock(
   out[off] = loss
 }
 
-/**
- * `r[t·stride + rOff] = b + Σⱼ X[(s+t)·p + j]·W[wOff + j]` for `t < m`.
- * @internal Also used for prediction.
- */
-export function margins(
+/** `r[t·stride + rOff] = b + Σⱼ X[(s+t)·p + j]·W[wOff + j]` for `t < m`. */
+function margins(
   X: Float64Array,
   p: number,
   s: number,

@@ -16,7 +16,6 @@ import {
   readEncoding,
   readFeatures,
   selectFeatures,
-  toMatrix,
   type ClassEncoding,
   type ClassLabel,
   type Classifier,
@@ -24,7 +23,7 @@ import {
   type FeatureSpec,
   type ModelState,
 } from '../../base/index.js'
-import { margins } from './logistic-kernel.js'
+import { numericColumns } from './design-matrix.js'
 import { LogisticRegressionParamsSchema, type LogisticRegressionResolved } from './params.js'
 
 /** The registry key of logistic regression. */
@@ -68,16 +67,27 @@ export class LogisticRegressionModel implements Classifier {
     this.classes = enc.classes
   }
 
-  /** Scores, row-major `n × rows` (scikit-learn's `decision_function`). */
+  /**
+   * Scores, row-major `n × rows` (scikit-learn's `decision_function`), streamed over the columns
+   * of `X` with no copy; the additions come in the kernel's order (intercept, then feature 0,
+   * 1, …), so a training row scores exactly as the fit saw it.
+   */
   private scores(X: Frame): { s: Float64Array; n: number; rows: number } {
     const sel = selectFeatures(X, this.features, this.kind)
-    const m = toMatrix(sel, { kind: this.kind })
+    const cols = numericColumns(sel, this.kind)
     const rows = this.intercept.length
     const p = this.features.length
-    const n = m.nRows
+    const n = sel.nRows
     const s = new Float64Array(n * rows)
-    for (let c = 0; c < rows; c++)
-      margins(m.data, p, 0, n, this.coef, c * p, this.intercept[c]!, s, rows, c)
+    for (let c = 0; c < rows; c++) {
+      const b = this.intercept[c]!
+      for (let i = 0; i < n; i++) s[i * rows + c] = b
+      for (let j = 0; j < p; j++) {
+        const w = this.coef[c * p + j]!
+        const v = cols[j]!
+        for (let i = 0; i < n; i++) s[i * rows + c]! += w * v[i]!
+      }
+    }
     return { s, n, rows }
   }
 
