@@ -96,6 +96,29 @@ describe('checkEstimator', () => {
   })
 })
 
+describe('state', () => {
+  it('load rejects malformed arrays and diagnostics', () => {
+    const { X, y } = problem(20, 3)
+    const s = new Ridge().fit(X, y).toJSON()
+    const bad = (state: Record<string, unknown>) => () =>
+      loadRidge({ ...s, state: { ...s.state, ...state } })
+    const other = new Ridge().fit(X.select(['x0', 'x1']), y).toJSON()
+    expect(bad({ coef: other.state.coef })).toThrow(ValidationError)
+    expect(bad({ intercept: other.state.coef })).toThrow(ValidationError)
+    expect(bad({ diagnostics: { converged: 'yes' } })).toThrow(ValidationError)
+    expect(bad({ features: [{ name: 1 }] })).toThrow(ValidationError)
+    expect(() => loadLasso(s)).toThrow(ValidationError)
+  })
+  it('keeps coordinate-descent diagnostics through JSON', () => {
+    const { X, y } = problem(40, 3)
+    const m = new Lasso({ alpha: 0.1 }).fit(X, y)
+    const back = loadLasso(JSON.parse(JSON.stringify(m.toJSON())) as ReturnType<typeof m.toJSON>)
+    expect(back.diagnostics).toEqual(m.diagnostics)
+    expect(back.diagnostics.dualGap).toBeGreaterThanOrEqual(0)
+    expect(back.diagnostics.solver).toBe('cd-gram')
+  })
+})
+
 describe('parameters', () => {
   const { X, y } = problem(20, 2)
   const issuePaths = (fn: () => unknown): string[] => {
