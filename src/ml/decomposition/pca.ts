@@ -238,7 +238,8 @@ function gramRows(a: Float64Array, n: number, p: number): Float64Array {
 
 /**
  * svd_flip (u-based): makes the largest-magnitude score of each component positive. Returns
- * `‖X·v_t‖` (the singular values) from the same pass.
+ * `‖X·v_t‖` (the singular values) from the same pass, which goes over blocks of rows that stay
+ * in cache while every component is scored.
  */
 function flipSigns(
   a: Float64Array,
@@ -247,28 +248,35 @@ function flipSigns(
   vt: Float64Array,
   k: number,
 ): Float64Array {
-  const u = new Float64Array(n)
+  const block = 512
+  const u = new Float64Array(block)
   const sv = new Float64Array(k)
-  for (let t = 0; t < k; t++) {
-    u.fill(0)
-    for (let j = 0; j < p; j++) {
-      const w = vt[t * p + j]!
-      const oj = j * n
-      for (let i = 0; i < n; i++) u[i] = u[i]! + a[oj + i]! * w
-    }
-    let best = -1
-    let sign = 1
-    let ss = 0
-    for (let i = 0; i < n; i++) {
-      const v = Math.abs(u[i]!)
-      ss += v * v
-      if (v > best) {
-        best = v
-        sign = u[i]! < 0 ? -1 : 1
+  const best = new Float64Array(k).fill(-1)
+  const sign = new Float64Array(k).fill(1)
+  for (let r0 = 0; r0 < n; r0 += block) {
+    const m = Math.min(block, n - r0)
+    for (let t = 0; t < k; t++) {
+      u.fill(0)
+      for (let j = 0; j < p; j++) {
+        const w = vt[t * p + j]!
+        const oj = j * n + r0
+        for (let i = 0; i < m; i++) u[i] = u[i]! + a[oj + i]! * w
       }
+      let ss = 0
+      for (let i = 0; i < m; i++) {
+        const v = Math.abs(u[i]!)
+        ss += v * v
+        if (v > best[t]!) {
+          best[t] = v
+          sign[t] = u[i]! < 0 ? -1 : 1
+        }
+      }
+      sv[t] = sv[t]! + ss
     }
-    sv[t] = Math.sqrt(ss)
-    if (sign < 0) for (let j = 0; j < p; j++) vt[t * p + j] = -vt[t * p + j]!
+  }
+  for (let t = 0; t < k; t++) {
+    sv[t] = Math.sqrt(sv[t]!)
+    if (sign[t]! < 0) for (let j = 0; j < p; j++) vt[t * p + j] = -vt[t * p + j]!
   }
   return sv
 }
