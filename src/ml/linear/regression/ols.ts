@@ -92,8 +92,14 @@ export class LinearRegression implements Estimator<
       }
     } else if (gram !== undefined && normal !== undefined) {
       ;({ xMean, yMean } = gram)
-      coef = normal
-      diagnostics = { converged: true, nIter: 0, warnings: [], solver: 'cholesky' }
+      coef = normal.coef
+      diagnostics = {
+        converged: true,
+        nIter: 0,
+        warnings: normal.rank < nFeatures ? ['constant column(s) got coefficient 0'] : [],
+        solver: 'cholesky',
+        rank: normal.rank,
+      }
     } else {
       const dm = designMatrix(X, input.y, input.w, p.fitIntercept, KIND)
       const cutoff = EPS * Math.max(dm.nRows, dm.nCols)
@@ -123,11 +129,11 @@ export class LinearRegression implements Estimator<
 }
 
 /**
- * The normal-equations solution when the scaled Gram matrix is well conditioned, else
- * `undefined`. Columns that are constant (zero after centering) get coefficient 0, which is
+ * The normal-equations solution and its rank when the scaled Gram matrix is well conditioned,
+ * else `undefined`. Columns that are constant (zero after centering) get coefficient 0, which is
  * the minimum-norm choice.
  */
-function normalEquations(g: GramProblem): Float64Array | undefined {
+function normalEquations(g: GramProblem): { coef: Float64Array; rank: number } | undefined {
   const p = g.nFeatures
   const keep: number[] = []
   for (let j = 0; j < p; j++) {
@@ -149,7 +155,7 @@ function normalEquations(g: GramProblem): Float64Array | undefined {
   choleskySolve(l, k, b)
   const coef = new Float64Array(p)
   for (let r = 0; r < k; r++) coef[keep[r]!] = b[r]! * scale[r]!
-  return coef
+  return { coef, rank: k }
 }
 
 /** Rebuilds a `linear.ols` model from its JSON state. */
