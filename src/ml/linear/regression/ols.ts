@@ -48,9 +48,11 @@ const CONSTANT_TOL = 1e3 * EPS
  *
  * @example
  * ```ts
+ * const X = createFrame([createColumn({ name: 'x', dtype: 'f64', values: Float64Array.of(0, 1, 2, 3) })])
+ * const y = createColumn({ name: 'y', dtype: 'f64', values: Float64Array.of(1, 3, 5, 7) })
  * const model = new LinearRegression().fit(X, y)
- * model.coef       // Float64Array, one per column of X
- * model.predict(X) // Column 'prediction'
+ * model.coef      // Float64Array [2]
+ * model.intercept // 1
  * ```
  */
 export class LinearRegression implements Estimator<

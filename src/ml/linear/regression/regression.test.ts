@@ -174,6 +174,16 @@ describe('parameters', () => {
 })
 
 describe('fits', () => {
+  it('the documented example: y = 1 + 2x', () => {
+    const X = createFrame([
+      createColumn({ name: 'x', dtype: 'f64', values: Float64Array.of(0, 1, 2, 3) }),
+    ])
+    const y = createColumn({ name: 'y', dtype: 'f64', values: Float64Array.of(1, 3, 5, 7) })
+    const model = new LinearRegression().fit(X, y)
+    expect(model.coef[0]).toBeCloseTo(2, 14)
+    expect(model.intercept).toBeCloseTo(1, 14)
+  })
+
   it('integer sample weights equal repeated rows', () => {
     const { X, y } = problem(40, 3, 5)
     const reps = Int32Array.from({ length: 40 }, (_, i) => i % 4)
