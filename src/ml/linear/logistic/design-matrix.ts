@@ -9,7 +9,7 @@
 import { toMatrix } from '../../base/index.js'
 import type { Frame } from '../../../frame/index.js'
 
-const TILE_ROWS = 1024
+const TILE_ROWS = 256
 
 /**
  * The value arrays of the columns of `X`, after checking that every column is numeric (`f64`,
@@ -57,9 +57,10 @@ export function numericColumns(X: Frame, kind: string): ArrayLike<number>[] {
  * {@link numericColumns}.
  *
  * ## Method
- * Columns are copied a tile of 1024 rows at a time: a tile of the output (1024 × p doubles)
- * stays in cache while each column writes its stride-p entries into it, instead of every column
- * sweeping the whole output.
+ * A tile of 256 rows at a time, four columns per pass: the tile of the output (256 × p doubles)
+ * stays in cache while the columns write their stride-p entries into it, instead of every
+ * column sweeping the whole output. On a fresh buffer most of the cost is the first touch of
+ * its pages (≈ 60 ms for 180 MB), which no copy order avoids.
  *
  * @throws ValidationError (from `toMatrix`) for a non-numeric column, a missing or non-finite value.
  */
@@ -69,7 +70,20 @@ export function fillRowMajor(X: Frame, out: Float64Array, kind: string): void {
   const p = cols.length
   for (let r0 = 0; r0 < n; r0 += TILE_ROWS) {
     const r1 = Math.min(n, r0 + TILE_ROWS)
-    for (let j = 0; j < p; j++) {
+    let j = 0
+    for (; j + 3 < p; j += 4) {
+      const a = cols[j]!
+      const b = cols[j + 1]!
+      const c = cols[j + 2]!
+      const d = cols[j + 3]!
+      for (let i = r0, o = r0 * p + j; i < r1; i++, o += p) {
+        out[o] = a[i]!
+        out[o + 1] = b[i]!
+        out[o + 2] = c[i]!
+        out[o + 3] = d[i]!
+      }
+    }
+    for (; j < p; j++) {
       const v = cols[j]!
       for (let i = r0, o = r0 * p + j; i < r1; i++, o += p) out[o] = v[i]!
     }
