@@ -198,6 +198,25 @@ function shiftColumn(k: GramKernels, off: number, c: number, shift: number): num
   return sum
 }
 
+/** Order of {@link GramKernels.tri4}'s outputs. */
+const TRI: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 1],
+  [1, 2],
+  [1, 3],
+  [2, 2],
+  [2, 3],
+  [3, 3],
+]
+
+/**
+ * The upper triangle of the chunk's cross products: per block of 4 columns, one triangle
+ * kernel for the diagonal block and 4×2 tiles to its right, so that (for q a multiple of 4)
+ * every product is computed exactly once.
+ */
 function tiles(
   k: GramKernels,
   q: number,
@@ -208,18 +227,14 @@ function tiles(
 ): void {
   const last = q - 1
   const f64 = k.f64
+  const col = (j: number): number => colOff(Math.min(j, last))
   for (let j = 0; j < q; j += 4) {
-    for (let c0 = j - (j & 1); c0 < q; c0 += 2) {
-      k.tile42(
-        colOff(j),
-        colOff(Math.min(j + 1, last)),
-        colOff(Math.min(j + 2, last)),
-        colOff(Math.min(j + 3, last)),
-        colOff(c0),
-        colOff(Math.min(c0 + 1, last)),
-        pairs,
-        out,
-      )
+    k.tri4(col(j), col(j + 1), col(j + 2), col(j + 3), pairs, out)
+    TRI.forEach(([a, b], t) => {
+      if (j + b < q) g[(j + a) * q + j + b] = f64[out / 8 + t]!
+    })
+    for (let c0 = j + 4; c0 < q; c0 += 2) {
+      k.tile42(col(j), col(j + 1), col(j + 2), col(j + 3), col(c0), col(c0 + 1), pairs, out)
       for (let a = 0; a < 4 && j + a < q; a++) {
         for (let b = 0; b < 2 && c0 + b < q; b++)
           g[(j + a) * q + c0 + b] = f64[out / 8 + a * 2 + b]!

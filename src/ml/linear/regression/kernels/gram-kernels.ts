@@ -31,6 +31,11 @@ export interface GramKernels {
    * The 8 dot products of columns `a0…a3` with `b0, b1`, written as f64 at `out` in the order
    * `a0·b0, a0·b1, a1·b0, a1·b1, …`.
    */
+  /**
+   * The 10 dot products among columns `a0…a3` (the upper triangle of their 4×4 block, diagonal
+   * included), written as f64 at `out` in the order `00, 01, 02, 03, 11, 12, 13, 22, 23, 33`.
+   */
+  tri4(a0: number, a1: number, a2: number, a3: number, nPairs: number, out: number): void
   tile42(
     a0: number,
     a1: number,
@@ -52,6 +57,20 @@ interface WasmApi {
   ) => { readonly exports: Record<string, unknown> }
   readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer }
 }
+
+/** The (row, column) pairs of {@link GramKernels.tri4}, in output order. */
+const TRI_PAIRS: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 1],
+  [1, 2],
+  [1, 3],
+  [2, 2],
+  [2, 3],
+  [3, 3],
+]
 
 function buildModule(): Uint8Array {
   // Each reduction keeps one f64x2 accumulator: lane 0 over even rows, lane 1 over odd rows.
@@ -167,7 +186,35 @@ function buildModule(): Uint8Array {
         .f64Store(k * 8)
     }
   }
-  return encodeModule([loadShift32, shift, scaleDot, dot, tile], 1)
+  const tri = new FunctionBuilder('tri4', new Array(6).fill('i32') as 'i32'[], undefined)
+  {
+    // Params 0–3: the columns, 4: byte count, 5: out. 10 accumulators plus 4 loaded vectors.
+    const n = 4
+    const out = 5
+    const i = tri.local('i32')
+    const pairs = TRI_PAIRS
+    const acc = pairs.map(() => tri.local('v128'))
+    const va = Array.from({ length: 4 }, () => tri.local('v128'))
+    for (const s of acc) tri.v128Zero().set(s)
+    tri.forBytes(i, n, 16, () => {
+      for (let a = 0; a < 4; a++) tri.get(a).get(i).i32Add().v128Load().set(va[a]!)
+      pairs.forEach(([a, b], k) => {
+        const s = acc[k]!
+        tri.get(s).get(va[a]!).get(va[b]!).f64x2Mul().f64x2Add().set(s)
+      })
+    })
+    acc.forEach((s, k) => {
+      tri
+        .get(out)
+        .get(s)
+        .f64x2ExtractLane(0)
+        .get(s)
+        .f64x2ExtractLane(1)
+        .f64Add()
+        .f64Store(k * 8)
+    })
+  }
+  return encodeModule([loadShift32, shift, scaleDot, dot, tile, tri], 1)
 }
 
 // Compiled once per process and reused: a WebAssembly.Module is immutable, so this memo holds no
@@ -193,12 +240,13 @@ function createWasmKernels(api: WasmApi, bytes: number): GramKernels | undefined
   const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) })
   const ex = new api.Instance(mod, { env: { mem: memory } }).exports
   const fn = (k: string): WasmFn => ex[k] as WasmFn
-  const [loadShift32, shift, scaleDot, dot, tile42] = [
+  const [loadShift32, shift, scaleDot, dot, tile42, tri4] = [
     fn('loadShift32'),
     fn('shift'),
     fn('scaleDot'),
     fn('dot'),
     fn('tile42'),
+    fn('tri4'),
   ]
   return {
     backend: 'wasm',
@@ -209,6 +257,7 @@ function createWasmKernels(api: WasmApi, bytes: number): GramKernels | undefined
     scaleDot: (x, s, n) => scaleDot(x, s, n * 16),
     dot: (a, b, n) => dot(a, b, n * 16),
     tile42: (a0, a1, a2, a3, b0, b1, n, out) => void tile42(a0, a1, a2, a3, b0, b1, n * 16, out),
+    tri4: (a0, a1, a2, a3, n, out) => void tri4(a0, a1, a2, a3, n * 16, out),
   }
 }
 
@@ -277,25 +326,30 @@ function createJsKernels(bytes: number): GramKernels {
       }
       return s0 + s1
     },
+    tri4(a0, a1, a2, a3, n, out) {
+      const as = [a0 >> 3, a1 >> 3, a2 >> 3, a3 >> 3]
+      TRI_PAIRS.forEach(([a, b], k) => {
+        f64[(out >> 3) + k] = pairDot(f64, as[a]!, as[b]!, n)
+      })
+    },
     tile42(a0, a1, a2, a3, b0, b1, n, out) {
       const as = [a0 >> 3, a1 >> 3, a2 >> 3, a3 >> 3]
       const bs = [b0 >> 3, b1 >> 3]
-      const o = out >> 3
-      for (let a = 0; a < 4; a++) {
-        for (let b = 0; b < 2; b++) {
-          const oa = as[a]!
-          const ob = bs[b]!
-          let s0 = 0
-          let s1 = 0
-          for (let i = 0; i < n; i++) {
-            s0 += f64[oa + 2 * i]! * f64[ob + 2 * i]!
-            s1 += f64[oa + 2 * i + 1]! * f64[ob + 2 * i + 1]!
-          }
-          f64[o + a * 2 + b] = s0 + s1
-        }
-      }
+      for (let a = 0; a < 4; a++)
+        for (let b = 0; b < 2; b++) f64[(out >> 3) + a * 2 + b] = pairDot(f64, as[a]!, bs[b]!, n)
     },
   }
+}
+
+/** A dot product over row pairs, summed like the SIMD lanes: even rows, odd rows, then both. */
+function pairDot(f64: Float64Array, oa: number, ob: number, n: number): number {
+  let s0 = 0
+  let s1 = 0
+  for (let i = 0; i < n; i++) {
+    s0 += f64[oa + 2 * i]! * f64[ob + 2 * i]!
+    s1 += f64[oa + 2 * i + 1]! * f64[ob + 2 * i + 1]!
+  }
+  return s0 + s1
 }
 
 /**
