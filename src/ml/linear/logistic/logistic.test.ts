@@ -231,6 +231,14 @@ describe('linear.logistic', () => {
     expect(loaded.diagnostics).toMatchObject({ converged: false, nIter: 2 })
   })
 
+  it('warns about parameters the penalty ignores', () => {
+    const m = new LogisticRegression({ penalty: 'none', C: 3, l1Ratio: 0.2 }).fit(X, y)
+    expect(m.diagnostics.warnings).toEqual([
+      'l1Ratio is only used by the elasticnet penalty (penalty is none)',
+      'penalty none ignores C',
+    ])
+  })
+
   it('reports progress per iteration and stops on an abort signalled from it', () => {
     const steps: number[] = []
     new LogisticRegression().fit(X, y, { onProgress: (p) => steps.push(p.step) })

@@ -151,7 +151,7 @@ export class LogisticRegression implements Estimator<
         coef,
         intercept,
         multinomial,
-        summarize(sols, solver, ev?.activeThreads() ?? 1),
+        summarize(sols, solver, ev?.activeThreads() ?? 1, ignoredParams(this.params, p)),
       )
     } finally {
       ev?.close()
@@ -197,12 +197,22 @@ function setProblemWeights(
   for (let i = 0; i < n; i++) out[i]! *= target.codes[i] === positive ? wPos : wNeg
 }
 
+/** scikit-learn's warnings for parameters the chosen penalty ignores. */
+function ignoredParams(given: LogisticRegressionParams, p: LogisticRegressionResolved): string[] {
+  const out: string[] = []
+  if (p.l1Ratio !== undefined && p.penalty !== 'elasticnet')
+    out.push(`l1Ratio is only used by the elasticnet penalty (penalty is ${p.penalty})`)
+  if (p.penalty === 'none' && given.C !== undefined) out.push('penalty none ignores C')
+  return out
+}
+
 function summarize(
   sols: readonly Solution[],
   solver: Solver,
   nThreads: number,
+  notes: readonly string[],
 ): LogisticDiagnostics {
-  const warnings: string[] = []
+  const warnings: string[] = [...notes]
   sols.forEach((s, c) => {
     if (!s.converged) {
       const which = sols.length > 1 ? ` (class ${c})` : ''

@@ -24,8 +24,8 @@ import {
 } from './logistic-kernel.js'
 import { spawnModuleWorker } from './spawn-module-worker.js'
 
-/** Indices in the control `Int32Array` shared with the workers. @internal */
-export const CTRL = {
+/** Indices in the control `Int32Array` shared with the workers (mirrored in logistic-worker.ts). */
+const CTRL = {
   /** Generation: incremented once per evaluation. */
   gen: 0,
   /** Next block to claim. */
