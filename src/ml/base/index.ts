@@ -3,7 +3,10 @@
  * The estimator contracts and the shared plumbing every estimator uses: parameter parsing,
  * feature capture and checks, dense matrices, target encoding, state encoding and progress.
  */
+export { closedForm } from './diagnostics.js'
 export type { EstimatorEntry } from './entry.js'
+export { hasSpec, isEstimator, paramsOf } from './estimator-spec.js'
+export type { EstimatorSpec, SpecInstance } from './estimator-spec.js'
 export {
   assertHasFeatures,
   assertMinRows,
@@ -15,6 +18,7 @@ export {
   toMatrix32,
 } from './features.js'
 export type { DTypeFamily, DenseMatrix, FeatureSpec, ToMatrixOptions } from './features.js'
+export { isClassifierModel, isTransformerEstimator } from './guards.js'
 export { parseParams } from './params.js'
 export { fitStep } from './progress.js'
 export {
@@ -47,10 +51,12 @@ export type {
   Diagnostics,
   Estimator,
   FitOptions,
+  FitTransformResult,
   Model,
   ModelState,
   Predictor,
   Progress,
   Task,
   Transformer,
+  TransformerEstimator,
 } from './types.js'

@@ -109,5 +109,27 @@ export interface Estimator<P extends object = object, M extends Model = Model> {
   fit(X: Frame, y?: Column, opts?: FitOptions): M
 }
 
+/** What {@link TransformerEstimator.fitTransform} returns: the fitted model and the transformed training frame. */
+export interface FitTransformResult<M extends Transformer = Transformer> {
+  readonly model: M
+  readonly output: Frame
+}
+
+/**
+ * An estimator whose fitted model is a {@link Transformer}, with `fitTransform`.
+ *
+ * `fitTransform(X, y)` equals `fit(X, y)` followed by `transform(X)`, except for estimators that
+ * must not see a row's own target when encoding it (a target encoder cross-fits). Pipelines
+ * call `fitTransform` on every step but the last, so training rows get the leak-free encoding.
+ */
+export interface TransformerEstimator<
+  P extends object = object,
+  M extends Transformer = Transformer,
+> extends Estimator<P, M> {
+  withParams(patch: Partial<P>): TransformerEstimator<P, M>
+  /** Fits on `X` (and `y`) and returns the model with the transformed training frame. */
+  fitTransform(X: Frame, y?: Column, opts?: FitOptions): FitTransformResult<M>
+}
+
 /** The task an estimator solves, used by checks, search and evaluation. */
 export type Task = 'classification' | 'regression' | 'clustering' | 'transform'

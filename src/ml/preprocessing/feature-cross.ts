@@ -18,17 +18,13 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { checkCategoricalInput } from './categories.js'
-import {
-  checkFitFrame,
-  closedForm,
-  fitThenTransform,
-  paramError,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, fitThenTransform, paramError } from './shared.js'
 
 /** Parameters of {@link FeatureCross}. */
 export const FeatureCrossParamsSchema = z.strictObject({

@@ -2,9 +2,9 @@ import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 
 import { createColumn, createFrame, type Frame } from '../../frame/index.js'
-import type { Transformer } from '../base/index.js'
+import { isTransformerEstimator, type Transformer } from '../base/index.js'
 
-import { PREPROCESSING_ESTIMATORS, isTransformerEstimator } from './index.js'
+import { PREPROCESSING_ESTIMATORS } from './index.js'
 
 const NUMERIC_KINDS = [
   'preprocessing.standard-scaler',

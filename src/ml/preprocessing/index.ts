@@ -3,7 +3,7 @@
  * Transformers that turn raw columns into model-ready features: imputation, scaling,
  * categorical encoding (one-hot, ordinal, cross-fitted target encoding), binning, polynomial
  * features, feature crosses and outlier clipping. Each estimator's `fit` returns a
- * `Transformer` model, and every estimator has `fitTransform` (see {@link TransformerEstimator}).
+ * `Transformer` model, and every estimator has `fitTransform` (ml/base's `TransformerEstimator`).
  * Outputs match scikit-learn 1.2 (`test/fixtures/ml/preprocessing/generate.py`).
  */
 import type { EstimatorEntry } from '../base/index.js'
@@ -77,7 +77,6 @@ export {
   loadRobustScaler,
 } from './robust-scaler.js'
 export type { RobustScalerParams } from './robust-scaler.js'
-export { isTransformerEstimator } from './shared.js'
 export {
   SimpleImputer,
   SimpleImputerModel,
@@ -85,7 +84,6 @@ export {
   loadSimpleImputer,
 } from './simple-imputer.js'
 export type { SimpleImputerParams } from './simple-imputer.js'
-export type { FitTransformResult, TransformerEstimator } from './shared.js'
 export {
   StandardScaler,
   StandardScalerModel,

@@ -19,6 +19,9 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { readWarnings } from './columnwise.js'
@@ -26,14 +29,11 @@ import { kMeans1d } from './kernels/kmeans-1d.js'
 import {
   checkFitFrame,
   checkNumericInput,
-  closedForm,
   f64Column,
   fitThenTransform,
   numericValues,
   paramError,
   presentValues,
-  type FitTransformResult,
-  type TransformerEstimator,
 } from './shared.js'
 import { columnRange, quantilesOf } from './stats.js'
 

@@ -21,6 +21,9 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import {
@@ -33,14 +36,7 @@ import {
   unknownLabels,
   type CategorySet,
 } from './categories.js'
-import {
-  checkFitFrame,
-  closedForm,
-  f64Column,
-  fitThenTransform,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, f64Column, fitThenTransform } from './shared.js'
 
 /** Parameters of {@link OneHotEncoder}. */
 export const OneHotEncoderParamsSchema = z.strictObject({

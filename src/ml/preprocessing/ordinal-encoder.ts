@@ -18,6 +18,9 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import {
@@ -29,15 +32,7 @@ import {
   unknownLabels,
   type CategorySet,
 } from './categories.js'
-import {
-  checkFitFrame,
-  closedForm,
-  f64Column,
-  fitThenTransform,
-  paramError,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, f64Column, fitThenTransform, paramError } from './shared.js'
 
 /** Parameters of {@link OrdinalEncoder}. */
 export const OrdinalEncoderParamsSchema = z

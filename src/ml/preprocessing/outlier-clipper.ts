@@ -17,19 +17,14 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { mapNumericColumns, readPerFeature } from './columnwise.js'
 import { clipTo } from './kernels/affine.js'
-import {
-  checkFitFrame,
-  checkNumericInput,
-  closedForm,
-  fitThenTransform,
-  presentValues,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, checkNumericInput, fitThenTransform, presentValues } from './shared.js'
 import { columnMoments, quantilesOf } from './stats.js'
 
 /** Parameters of {@link OutlierClipper}. */

@@ -17,18 +17,18 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import {
   checkFitFrame,
   checkNumericInput,
-  closedForm,
   f64Column,
   fitThenTransform,
   numericValues,
   paramError,
-  type FitTransformResult,
-  type TransformerEstimator,
 } from './shared.js'
 
 /** Parameters of {@link PolynomialFeatures}. */

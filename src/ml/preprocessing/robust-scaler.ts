@@ -18,19 +18,14 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { mapInverseColumns, mapNumericColumns, readPerFeature, readWarnings } from './columnwise.js'
 import { centerScale, scaleShift } from './kernels/affine.js'
-import {
-  checkFitFrame,
-  checkNumericInput,
-  closedForm,
-  fitThenTransform,
-  presentValues,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, checkNumericInput, fitThenTransform, presentValues } from './shared.js'
 import { quantilesOf, safeScale } from './stats.js'
 
 /** Parameters of {@link RobustScaler}. */

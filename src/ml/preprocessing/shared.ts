@@ -1,6 +1,6 @@
 /**
- * Plumbing shared by the preprocessing transformers: the fit-and-transform contract, input
- * checks, numeric column access with missing values, and output columns.
+ * Plumbing shared by the preprocessing transformers: input checks, numeric column access with
+ * missing values, and output columns.
  */
 import { ValidationError, type ValidationIssue } from '../../core/index.js'
 import { createColumn, type Column, type Frame } from '../../frame/index.js'
@@ -8,43 +8,9 @@ import {
   assertHasFeatures,
   assertMinRows,
   dtypeFamily,
-  type Diagnostics,
-  type Estimator,
-  type FitOptions,
+  type FitTransformResult,
   type Transformer,
 } from '../base/index.js'
-
-/** What `fitTransform` returns: the fitted model and the transformed training frame. */
-export interface FitTransformResult<M extends Transformer = Transformer> {
-  readonly model: M
-  readonly output: Frame
-}
-
-/**
- * An estimator whose fitted model is a {@link Transformer}, with `fitTransform`.
- *
- * `fitTransform(X, y)` equals `fit(X, y)` followed by `transform(X)`, except for estimators that
- * must not see a row's own target when encoding it (the target encoder cross-fits). Pipelines
- * call `fitTransform` on every step but the last, so training rows get the leak-free encoding.
- */
-export interface TransformerEstimator<
-  P extends object = object,
-  M extends Transformer = Transformer,
-> extends Estimator<P, M> {
-  withParams(patch: Partial<P>): TransformerEstimator<P, M>
-  /** Fits on `X` (and `y`) and returns the model with the transformed training frame. */
-  fitTransform(X: Frame, y?: Column, opts?: FitOptions): FitTransformResult<M>
-}
-
-/** True when `e` has a `fitTransform` method (every preprocessing estimator has one). */
-export function isTransformerEstimator(e: Estimator): e is TransformerEstimator {
-  return typeof (e as Partial<TransformerEstimator>).fitTransform === 'function'
-}
-
-/** Diagnostics of a closed-form fit, with the warnings it collected. */
-export function closedForm(warnings: readonly string[] = []): Diagnostics {
-  return Object.freeze({ converged: true, nIter: 0, warnings: Object.freeze([...warnings]) })
-}
 
 /** The storage of a numeric-family column. */
 export type NumericValues = Float64Array | Float32Array | Int32Array | Uint8Array

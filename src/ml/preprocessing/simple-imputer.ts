@@ -21,6 +21,9 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { fitCategories } from './categories.js'
@@ -28,15 +31,12 @@ import { readPerFeature, readWarnings } from './columnwise.js'
 import {
   checkFitFrame,
   checkNumericInput,
-  closedForm,
   f64Column,
   fitThenTransform,
   isFloat,
   numericValues,
   paramError,
   presentValues,
-  type FitTransformResult,
-  type TransformerEstimator,
 } from './shared.js'
 import { columnMoments, quantilesOf } from './stats.js'
 

@@ -18,18 +18,14 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import { mapInverseColumns, mapNumericColumns, readPerFeature, readWarnings } from './columnwise.js'
 import { centerScale, scaleShift } from './kernels/affine.js'
-import {
-  checkFitFrame,
-  checkNumericInput,
-  closedForm,
-  fitThenTransform,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, checkNumericInput, fitThenTransform } from './shared.js'
 import { columnMoments, safeScale } from './stats.js'
 
 /** Parameters of {@link StandardScaler}. */

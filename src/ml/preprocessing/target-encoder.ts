@@ -25,6 +25,9 @@ import {
   type FitOptions,
   type ModelState,
   type Transformer,
+  closedForm,
+  type FitTransformResult,
+  type TransformerEstimator,
 } from '../base/index.js'
 
 import {
@@ -37,14 +40,7 @@ import {
 } from './categories.js'
 import { kFoldAssignment, stratifiedKFoldAssignment } from './folds.js'
 import { encodeTarget, targetMoments } from './kernels/target-encoding.js'
-import {
-  checkFitFrame,
-  closedForm,
-  f64Column,
-  paramError,
-  type FitTransformResult,
-  type TransformerEstimator,
-} from './shared.js'
+import { checkFitFrame, f64Column, paramError } from './shared.js'
 
 /** Parameters of {@link TargetEncoder}. */
 export const TargetEncoderParamsSchema = z.strictObject({
