@@ -7,26 +7,23 @@ import { z } from 'zod'
 
 import { NotFoundError, ValidationError, type ValidationIssue } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type {
-  ClassLabel,
-  Diagnostics,
-  Estimator,
-  EstimatorEntry,
-  FitOptions,
-  Model,
-  ModelState,
-  Transformer,
+import {
+  isEstimator,
+  isTransformerEstimator,
+  paramsOf,
+  type Diagnostics,
+  type Estimator,
+  type EstimatorEntry,
+  type EstimatorSpec,
+  type FitOptions,
+  type Model,
+  type ModelState,
+  type Transformer,
 } from '../base/index.js'
-import { IMBALANCE_SAMPLERS, type Sampler } from '../imbalance/index.js'
+import { findSamplerEntry, isSampler, type Sampler } from '../imbalance/index.js'
 
 /** Looks up a registry entry by kind (`getEstimatorEntry`), passed in to avoid importing the registry. */
 export type Resolve = (kind: string) => EstimatorEntry
-
-/** A child estimator as plain JSON: its registry kind and parameters. */
-export interface EstimatorSpec {
-  readonly kind: string
-  readonly params?: Readonly<Record<string, unknown>>
-}
 
 /**
  * A child of a composite: an estimator instance, its {@link EstimatorSpec} (built through the
@@ -34,55 +31,6 @@ export interface EstimatorSpec {
  * (ml/imbalance), instances or specs, applied to the training data at fit only.
  */
 export type ChildEstimator = Estimator | Sampler | EstimatorSpec | 'passthrough'
-
-/** An estimator whose fit also returns the training output (target encoders cross-fit with it). */
-export interface FitTransformer {
-  fitTransform(X: Frame, y?: Column, opts?: FitOptions): { model: Transformer; output: Frame }
-}
-
-/** True for an estimator instance (as opposed to a spec or a keyword). */
-export function isEstimator(v: unknown): v is Estimator {
-  if (typeof v !== 'object' || v === null) return false
-  const e = v as Partial<Record<keyof Estimator, unknown>>
-  return (
-    typeof e.kind === 'string' &&
-    typeof e.fit === 'function' &&
-    typeof e.withParams === 'function' &&
-    typeof e.params === 'object' &&
-    e.params !== null
-  )
-}
-
-/** True for a sampler instance (ml/imbalance): `resample` and no `fit`. */
-export function isSampler(v: unknown): v is Sampler {
-  if (typeof v !== 'object' || v === null) return false
-  const e = v as Partial<Record<keyof Sampler | 'fit', unknown>>
-  return (
-    typeof e.kind === 'string' &&
-    typeof e.resample === 'function' &&
-    typeof e.withParams === 'function' &&
-    e.fit === undefined &&
-    typeof e.params === 'object' &&
-    e.params !== null
-  )
-}
-
-const SAMPLER_KINDS = new Map(IMBALANCE_SAMPLERS.map((e) => [e.kind, e]))
-
-/** True when `kind` names a sampler of ml/imbalance. */
-export function isSamplerKind(kind: string): boolean {
-  return SAMPLER_KINDS.has(kind)
-}
-
-/** An estimator's (or sampler's) parameters as a plain record (every one's params are one). */
-export function paramsOf(e: Estimator | Sampler): Readonly<Record<string, unknown>> {
-  return e.params as Readonly<Record<string, unknown>>
-}
-
-/** True when `e` has a `fitTransform` method. */
-export function hasFitTransform(e: Estimator): e is Estimator & FitTransformer {
-  return typeof (e as Partial<FitTransformer>).fitTransform === 'function'
-}
 
 /** True when `m` can `transform`. */
 export function isTransformerModel(m: Model): m is Transformer {
@@ -92,14 +40,6 @@ export function isTransformerModel(m: Model): m is Transformer {
 /** True when `m` can `predict`. */
 export function canPredict(m: Model): m is Model & { predict(X: Frame): Column } {
   return typeof (m as Partial<{ predict: unknown }>).predict === 'function'
-}
-
-/** True when `m` has `predictProba` and `classes`. */
-export function canPredictProba(
-  m: Model,
-): m is Model & { predictProba(X: Frame): Frame; readonly classes: readonly ClassLabel[] } {
-  const c = m as Partial<{ predictProba: unknown; classes: unknown }>
-  return typeof c.predictProba === 'function' && Array.isArray(c.classes)
 }
 
 const SpecSchema = z.strictObject({
@@ -179,7 +119,7 @@ export function instantiateStep(
   path: readonly (string | number)[],
 ): Estimator | Sampler | string {
   if (typeof child === 'string' || isEstimator(child) || isSampler(child)) return child
-  const sampler = SAMPLER_KINDS.get(child.kind)
+  const sampler = findSamplerEntry(child.kind)
   if (sampler !== undefined) return sampler.create(child.params)
   if (resolve === undefined) {
     throw new ValidationError(`cannot build "${child.kind}" from a spec without the registry`, [
@@ -256,7 +196,7 @@ export function fitTransformChild(
   opts: FitOptions,
   path: readonly (string | number)[],
 ): { model: Transformer; output: Frame } {
-  if (hasFitTransform(e)) return underChild(path, () => e.fitTransform(X, y, opts))
+  if (isTransformerEstimator(e)) return underChild(path, () => e.fitTransform(X, y, opts))
   const model = underChild(path, () => e.fit(X, y, opts))
   if (!isTransformerModel(model)) throw notTransformer(path, e.kind)
   return { model, output: model.transform(X) }

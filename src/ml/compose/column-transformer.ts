@@ -13,16 +13,20 @@ import {
   checkState,
   dtypeFamily,
   fitStep,
+  isEstimator,
+  paramsOf,
   parseParams,
   readFeatures,
   selectFeatures,
   type Diagnostics,
   type Estimator,
+  type EstimatorSpec,
   type FeatureSpec,
   type FitOptions,
   type ModelState,
   type Transformer,
 } from '../base/index.js'
+import { isSampler } from '../imbalance/index.js'
 
 import {
   childOptions,
@@ -33,16 +37,12 @@ import {
   fitChildTransformer,
   fitTransformChild,
   instantiate,
-  isEstimator,
-  isSampler,
   isTransformerModel,
   loadChild,
   nameIssues,
-  paramsOf,
   patchChild,
   routeNested,
   type ChildEstimator,
-  type EstimatorSpec,
   type Resolve,
 } from './children.js'
 

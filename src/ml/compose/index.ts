@@ -37,7 +37,7 @@ export {
 export { makeColumnSelector, makeColumnTransformer, makePipeline } from './make.js'
 export type { MakeColumnTransformerOptions, MakePipelineOptions } from './make.js'
 export type { FittedStep, PipelineParams, PipelineStep } from './pipeline.js'
-export type { ChildEstimator, EstimatorSpec, FitTransformer, Resolve } from './children.js'
+export type { ChildEstimator, Resolve } from './children.js'
 
 /**
  * The composite kinds (pipeline, column transformer). They hold other estimators, so they

@@ -12,22 +12,24 @@ import {
   captureFeatures,
   checkState,
   fitStep,
+  isClassifierModel,
   parseParams,
   readFeatures,
   selectFeatures,
   type ClassLabel,
   type Diagnostics,
   type Estimator,
+  type EstimatorSpec,
   type FeatureSpec,
   type FitOptions,
   type Model,
   type ModelState,
   type Transformer,
 } from '../base/index.js'
+import { findSamplerEntry, isSampler, type Sampler } from '../imbalance/index.js'
 
 import {
   canPredict,
-  canPredictProba,
   childOptions,
   childSchema,
   childSpecOf,
@@ -35,8 +37,6 @@ import {
   combineDiagnostics,
   fitTransformChild,
   instantiateStep,
-  isSampler,
-  isSamplerKind,
   isTransformerModel,
   loadChild,
   nameIssues,
@@ -46,10 +46,8 @@ import {
   samplerSpecOf,
   underChild,
   type ChildEstimator,
-  type EstimatorSpec,
   type Resolve,
 } from './children.js'
-import type { Sampler } from '../imbalance/index.js'
 
 /** The registry kind of {@link Pipeline}. */
 export const PIPELINE_KIND = 'compose.pipeline'
@@ -330,7 +328,7 @@ export class PipelineModel implements Model {
       return
     }
     if (canPredict(last)) this.predict = (X) => last.predict(through(X))
-    if (canPredictProba(last)) {
+    if (isClassifierModel(last)) {
       this.predictProba = (X) => last.predictProba(through(X))
       this.classes = last.classes
     }
@@ -388,7 +386,7 @@ export function loadPipeline(state: ModelState, resolve: Resolve): PipelineModel
     throw badState('steps', `expected ${p.steps.length} saved steps`)
   const steps = p.steps.map((s, i): FittedStep => {
     const e = s.estimator
-    if (typeof e === 'string' || isSampler(e) || isSamplerKind(e.kind)) {
+    if (typeof e === 'string' || isSampler(e) || findSamplerEntry(e.kind) !== undefined) {
       if (saved[i] !== null) throw badState(`steps.${i}`, 'expected null for this step')
       if (typeof e === 'string') return { name: s.name, model: 'passthrough' }
       if (i === p.steps.length - 1)

@@ -32,6 +32,7 @@ export {
 export type { SamplingStrategy } from './sampling-strategy.js'
 export { SMOTE_KIND, Smote, SmoteParamsSchema } from './smote.js'
 export type { SmoteParams } from './smote.js'
+export { isSampler } from './types.js'
 export type { ResampleResult, SampleOptions, Sampler, SamplerEntry } from './types.js'
 
 /** The sampler kinds: build one from plain parameters (search spaces, pipeline specs). */
@@ -52,3 +53,12 @@ export const IMBALANCE_SAMPLERS: readonly SamplerEntry[] = [
     create: (p = {}) => new Smote(p),
   },
 ]
+
+const BY_KIND: ReadonlyMap<string, SamplerEntry> = new Map(
+  IMBALANCE_SAMPLERS.map((e) => [e.kind, e]),
+)
+
+/** The sampler entry of `kind`, or `undefined` when `kind` names no sampler. */
+export function findSamplerEntry(kind: string): SamplerEntry | undefined {
+  return BY_KIND.get(kind)
+}

@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
+import { hasSpec } from '../base/index.js'
 
 /** Options every `resample` takes. */
 export interface SampleOptions {
@@ -46,4 +47,16 @@ export interface SamplerEntry {
   readonly summary: string
   /** A new sampler with these parameters (validated at resample). */
   create(params?: Readonly<Record<string, unknown>>): Sampler
+}
+
+/**
+ * True for a sampler instance: a `kind` string, a `params` object, `resample` and `withParams`
+ * functions, and no `fit` (so an estimator that also resamples counts as an estimator).
+ */
+export function isSampler(v: unknown): v is Sampler {
+  if (!hasSpec(v)) return false
+  const e = v as Partial<Record<keyof Sampler | 'fit', unknown>>
+  return (
+    typeof e.resample === 'function' && typeof e.withParams === 'function' && e.fit === undefined
+  )
 }
