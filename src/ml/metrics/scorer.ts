@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { ClassLabel, Classifier, Predictor } from '../base/index.js'
+import { isClassifierModel, type ClassLabel, type Predictor } from '../base/index.js'
 
 import { accuracyScore, balancedAccuracyScore, matthewsCorrcoef } from './classification.js'
 import { isFrameInput, readProba, type NumbersInput } from './inputs.js'
@@ -335,16 +335,12 @@ const DEFS: Readonly<Record<ScorerName, ScorerDef>> = {
   neg_median_absolute_error: loss(regression(medianAbsoluteError, 'neg_median_absolute_error')),
 }
 
-function isClassifier(model: Predictor): model is Classifier {
-  return 'predictProba' in model && typeof model.predictProba === 'function' && 'classes' in model
-}
-
 function makeScorer(name: ScorerName, def: ScorerDef): Scorer {
   const sign = def.greaterIsBetter ? 1 : -1
   const score = (yTrue: Column, output: Column | Frame, options?: ScorerFnOptions): number =>
     sign * def.fn(yTrue, output, options)
   const call = (model: Predictor, X: Frame, y: Column, options: ScoreOptions = {}): number => {
-    const classifier = isClassifier(model)
+    const classifier = isClassifierModel(model)
     let output: Column | Frame
     if (def.needs === 'proba') {
       if (classifier) output = model.predictProba(X)
