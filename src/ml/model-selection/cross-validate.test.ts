@@ -12,6 +12,7 @@ import { CancelledError, ValidationError } from '../../core/index.js'
 import { columnFromArray, createFrame } from '../../frame/index.js'
 import { Pipeline } from '../compose/index.js'
 import { DummyClassifier, DummyRegressor } from '../dummy/index.js'
+import { Smote } from '../imbalance/index.js'
 import { Ridge } from '../linear/regression/index.js'
 import { findEstimatorEntry } from '../registry.js'
 
@@ -143,6 +144,26 @@ describe('crossValidate', () => {
     )
     expect(par.testScores).toEqual(seq.testScores)
     expect(par.folds).toEqual(seq.folds)
+  })
+
+  it('sends a pipeline holding a sampler instance to worker threads', async () => {
+    const { X: Xc, y: yc } = classification
+    const steps = (sampler: boolean) => [
+      { name: 'scale', estimator: findEstimatorEntry('preprocessing.standard-scaler')!.create() },
+      ...(sampler ? [{ name: 'smote', estimator: new Smote({ kNeighbors: 3, seed: 7 }) }] : []),
+      { name: 'clf', estimator: findEstimatorEntry('linear.logistic')!.create({ C: 0.05 }) },
+    ]
+    const pipe = new Pipeline({ steps: steps(true) })
+    const opts = { cv: 4, scoring: 'balanced_accuracy' }
+    const seq = await crossValScore(pipe, Xc, yc, { ...opts, nJobs: 1 })
+    const par = await crossValScore(pipe, Xc, yc, { ...opts, nJobs: 2 })
+    expect(par).toEqual(seq)
+    // The sampler is in effect: without it the scores differ.
+    const plain = await crossValScore(new Pipeline({ steps: steps(false) }), Xc, yc, {
+      ...opts,
+      nJobs: 1,
+    })
+    expect(plain).not.toEqual(seq)
   })
 
   it('picks stratified folds for a classifier and plain folds for a regressor', async () => {

@@ -4,10 +4,9 @@
  */
 import { ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { Estimator } from '../base/index.js'
+import { isEstimator, type Estimator } from '../base/index.js'
 import { getEstimatorEntry } from '../registry.js'
 
-import { isEstimator } from './estimator-spec.js'
 import { KFold, StratifiedKFold } from './kfold.js'
 import { isClassLabelColumn, numpyStd, numpySum } from './labels.js'
 import { isCvSplitter, type CvSplitter, type Fold } from './splitter.js'

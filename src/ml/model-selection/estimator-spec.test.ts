@@ -3,13 +3,20 @@ import { describe, expect, it } from 'vitest'
 import { regression } from '../../../test/fixtures/ml/model-selection/datasets.js'
 import { ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { Estimator, FitOptions, Model, Predictor } from '../base/index.js'
+import {
+  isEstimator,
+  type Estimator,
+  type FitOptions,
+  type Model,
+  type Predictor,
+} from '../base/index.js'
 import { Pipeline } from '../compose/index.js'
 import { DummyRegressor } from '../dummy/index.js'
+import { Smote, isSampler } from '../imbalance/index.js'
 import { Ridge } from '../linear/regression/index.js'
 import { StandardScaler } from '../preprocessing/index.js'
 
-import { deserializeEstimator, isEstimator, serializeEstimator, setParams } from './index.js'
+import { deserializeEstimator, serializeEstimator, setParams } from './index.js'
 
 const pipe = new Pipeline({
   steps: [
@@ -56,6 +63,23 @@ describe('serializeEstimator / deserializeEstimator', () => {
     const a = (pipe.fit(X, y) as Predictor).predict(X).values
     const b = (back.fit(X, y) as Predictor).predict(X).values
     expect(b).toEqual(a)
+  })
+  it('turns a sampler step into { kind, params } and back into a sampler', () => {
+    const withSampler = new Pipeline({
+      steps: [
+        { name: 'smote', estimator: new Smote({ kNeighbors: 3 }) },
+        { name: 'ridge', estimator: new Ridge({ alpha: 3 }) },
+      ],
+    })
+    const spec = serializeEstimator(withSampler)
+    expect(spec.params?.['steps']).toEqual([
+      { name: 'smote', estimator: { kind: 'imbalance.smote', params: { kNeighbors: 3 } } },
+      { name: 'ridge', estimator: { kind: 'linear.ridge', params: { alpha: 3 } } },
+    ])
+    const back = deserializeEstimator(structuredClone(spec))
+    const steps = (back.params as { steps: { estimator: unknown }[] }).steps
+    expect(isSampler(steps[0]!.estimator)).toBe(true)
+    expect(serializeEstimator(back)).toEqual(spec)
   })
   it('names a parameter that cannot cross threads', () => {
     const bad = new DummyRegressor({ strategy: 'mean', constant: (() => 1) as never })

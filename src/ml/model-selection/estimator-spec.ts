@@ -4,42 +4,32 @@
  */
 import { ValidationError, type ValidationIssue } from '../../core/index.js'
 import { createFrame } from '../../frame/index.js'
-import type { Estimator } from '../base/index.js'
-import { createEstimator, getEstimatorEntry } from '../registry.js'
+import {
+  hasSpec,
+  isEstimator,
+  paramsOf,
+  type Estimator,
+  type EstimatorSpec,
+} from '../base/index.js'
+import { findSamplerEntry } from '../imbalance/index.js'
+import { createEstimator, findEstimatorEntry } from '../registry.js'
 
-/** An estimator as plain, structured-cloneable data: its registry kind and parameters. */
-export interface EstimatorSpec {
+/** A serialized child: exactly `{ kind, params }`. */
+interface SerializedSpec {
   readonly kind: string
   readonly params: Readonly<Record<string, unknown>>
 }
 
 /**
- * True for an estimator instance: an object with a `kind` string, a `params` object and a
- * `fit` function.
+ * True for a `{ kind, params }` object (and nothing else) whose kind the registry or
+ * ml/imbalance's samplers know.
  */
-export function isEstimator(v: unknown): v is Estimator {
-  if (typeof v !== 'object' || v === null) return false
-  const e = v as Partial<Record<keyof Estimator, unknown>>
-  return (
-    typeof e.kind === 'string' &&
-    typeof e.fit === 'function' &&
-    typeof e.params === 'object' &&
-    e.params !== null
-  )
-}
-
-/** True for a `{ kind, params }` object whose kind the registry knows (and nothing else). */
-function isSpec(v: unknown): v is EstimatorSpec {
+function isSpec(v: unknown): v is SerializedSpec {
   if (!isPlainObject(v)) return false
   const keys = Object.keys(v)
   if (keys.length !== 2 || typeof v['kind'] !== 'string' || !isPlainObject(v['params']))
     return false
-  try {
-    getEstimatorEntry(v['kind'])
-    return true
-  } catch {
-    return false
-  }
+  return findEstimatorEntry(v['kind']) !== undefined || findSamplerEntry(v['kind']) !== undefined
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -49,18 +39,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Turns an estimator into a {@link EstimatorSpec}, recursively: every estimator instance found
- * in its parameters (directly, in arrays or in plain objects) becomes `{ kind, params }`.
+ * Turns an estimator into an `EstimatorSpec`, recursively: every estimator or sampler instance
+ * found in its parameters (directly, in arrays or in plain objects; anything {@link hasSpec}
+ * recognises) becomes `{ kind, params }`.
  *
  * @throws ValidationError naming the parameter when a value cannot cross a thread boundary
  *   (a function, or a class instance other than typed arrays, `Date`, `Map` and `Set`).
  */
 export function serializeEstimator(e: Estimator): EstimatorSpec {
   return { kind: e.kind, params: serializeRecord(paramsOf(e), ['params']) }
-}
-
-function paramsOf(e: Estimator): Readonly<Record<string, unknown>> {
-  return e.params as Readonly<Record<string, unknown>>
 }
 
 function serializeRecord(
@@ -73,8 +60,7 @@ function serializeRecord(
 }
 
 function serializeValue(v: unknown, path: readonly (string | number)[]): unknown {
-  if (isEstimator(v))
-    return { kind: v.kind, params: serializeRecord(paramsOf(v), [...path, 'params']) }
+  if (hasSpec(v)) return { kind: v.kind, params: serializeRecord(paramsOf(v), [...path, 'params']) }
   if (Array.isArray(v)) return v.map((x, i) => serializeValue(x, [...path, i]))
   if (isPlainObject(v)) return serializeRecord(v, path)
   if (typeof v === 'function' || typeof v === 'symbol') throw notCloneable(path, typeof v)
@@ -106,14 +92,14 @@ function notCloneable(path: readonly (string | number)[], what: string): Validat
 }
 
 /**
- * Rebuilds an estimator from a {@link EstimatorSpec} through the registry, recursively: every
+ * Rebuilds an estimator from an `EstimatorSpec` through the registry, recursively: every
  * `{ kind, params }` object (exactly those two keys, a registered kind) in its parameters
- * becomes an estimator again.
+ * becomes an estimator again, or a sampler for a sampler kind of ml/imbalance.
  *
  * @throws NotFoundError for an unknown kind.
  */
 export function deserializeEstimator(spec: EstimatorSpec): Estimator {
-  return createEstimator(spec.kind, deserializeRecord(spec.params))
+  return createEstimator(spec.kind, deserializeRecord(spec.params ?? {}))
 }
 
 function deserializeRecord(r: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -123,7 +109,12 @@ function deserializeRecord(r: Readonly<Record<string, unknown>>): Record<string,
 }
 
 function deserializeValue(v: unknown): unknown {
-  if (isSpec(v)) return deserializeEstimator(v)
+  if (isSpec(v)) {
+    const sampler = findSamplerEntry(v.kind)
+    return sampler === undefined
+      ? deserializeEstimator(v)
+      : sampler.create(deserializeRecord(v.params))
+  }
   if (Array.isArray(v)) return v.map(deserializeValue)
   if (isPlainObject(v)) return deserializeRecord(v)
   return v
@@ -167,7 +158,11 @@ export function setParams(e: Estimator, params: Readonly<Record<string, unknown>
 function childrenOf(e: Estimator): Map<string, Estimator> {
   const out = new Map<string, Estimator>()
   const asEstimator = (v: unknown): Estimator | undefined =>
-    isEstimator(v) ? v : isSpec(v) ? deserializeEstimator(v) : undefined
+    isEstimator(v)
+      ? v
+      : isSpec(v) && findSamplerEntry(v.kind) === undefined
+        ? deserializeEstimator(v)
+        : undefined
   for (const [key, value] of Object.entries(paramsOf(e))) {
     const direct = asEstimator(value)
     if (direct !== undefined) {
@@ -237,10 +232,9 @@ export function checkParamName(
   }
 }
 
-/** A short display of a parameter value: an estimator by kind, anything else as JSON. */
+/** A short display of a parameter value: an estimator or sampler by kind, anything else as JSON. */
 export function describeValue(v: unknown): string {
-  if (isEstimator(v)) return v.kind
-  if (isSpec(v)) return v.kind
+  if (hasSpec(v) || isSpec(v)) return v.kind
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined)
     return String(v)
   try {

@@ -4,10 +4,10 @@
  */
 import { throwIfAborted, type Clock } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { Estimator, Model, Progress } from '../base/index.js'
+import type { Estimator, EstimatorSpec, Model, Progress } from '../base/index.js'
 import { loadModel } from '../registry.js'
 
-import { serializeEstimator, type EstimatorSpec } from './estimator-spec.js'
+import { serializeEstimator } from './estimator-spec.js'
 import type { Fold } from './splitter.js'
 import { runTrial, type TrialResult, type TrialSettings } from './trial.js'
 import { withPool } from './worker-pool.js'

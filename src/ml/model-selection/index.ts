@@ -16,13 +16,7 @@ export type {
   ScoreSummary,
 } from './cross-validate.js'
 export type { CvOption } from './cv.js'
-export {
-  deserializeEstimator,
-  isEstimator,
-  serializeEstimator,
-  setParams,
-} from './estimator-spec.js'
-export type { EstimatorSpec } from './estimator-spec.js'
+export { deserializeEstimator, serializeEstimator, setParams } from './estimator-spec.js'
 export { fitInWorker } from './fit-in-worker.js'
 export type { FitInWorkerOptions } from './fit-in-worker.js'
 export { GroupKFold, StratifiedGroupKFold } from './group-kfold.js'

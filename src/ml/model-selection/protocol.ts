@@ -1,9 +1,8 @@
 /**
  * The messages between the worker pool and its workers.
  */
-import type { ModelState, Progress } from '../base/index.js'
+import type { EstimatorSpec, ModelState, Progress } from '../base/index.js'
 
-import type { EstimatorSpec } from './estimator-spec.js'
 import type { ColumnPayload, ErrorPayload, FramePayload } from './transfer.js'
 import type { TrialResult, TrialSettings } from './trial.js'
 

@@ -8,9 +8,8 @@ import { Worker } from 'node:worker_threads'
 
 import { CancelledError, ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { ModelState, Progress } from '../base/index.js'
+import type { EstimatorSpec, ModelState, Progress } from '../base/index.js'
 
-import type { EstimatorSpec } from './estimator-spec.js'
 import type {
   FitRequest,
   IdentifiedRequest,
