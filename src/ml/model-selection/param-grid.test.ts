@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 
 import { ValidationError } from '../../core/index.js'
 
-import { expandGrid, logUniform, randInt, sampleParams, uniform } from './index.js'
+import { choice, expandGrid, logUniform, randInt, sampleParams, uniform } from './index.js'
 
 describe('expandGrid (sklearn ParameterGrid order)', () => {
   it('sorts names and varies the last fastest', () => {
@@ -40,6 +40,12 @@ describe('sampleParams (sklearn ParameterSampler rules)', () => {
     expect(new Set(got.map((c) => JSON.stringify(c))).size).toBe(6)
     const some = sampleParams({ a: [1, 2, 3], b: [true, false] }, 4, 0)
     expect(new Set(some.map((c) => JSON.stringify(c))).size).toBe(4)
+  })
+  it('choice(values) samples like the list itself', () => {
+    const values = ['x', 'y', 'z']
+    expect(sampleParams({ a: choice(values), b: uniform(0, 1) }, 3, 4)).toEqual(
+      sampleParams({ a: values, b: uniform(0, 1) }, 3, 4),
+    )
   })
   test.prop([fc.integer({ min: 0, max: 1000 })], { seed: 7 })(
     'draws stay within their bounds',
