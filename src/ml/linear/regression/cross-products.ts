@@ -53,9 +53,10 @@ function chunkRows(q: number): number {
  *
  * ## Method
  * Rows are processed in fixed chunks (the size depends only on the column count). Each chunk is
- * copied to a column-major f64 block, centered on its own weighted mean and scaled by `√w`;
- * its cross products come from 4×2 tiles of dot products (SIMD), and chunks are merged with the
- * pairwise update of Chan, Golub & LeVeque:
+ * copied to a column-major f64 block, shifted by the running mean (the first chunk by its own)
+ * and scaled by `√w`; SIMD kernels give its cross products (a triangle for each diagonal 4×4
+ * block, 4×2 tiles elsewhere), a rank-one correction moves them to the chunk's own mean, and
+ * chunks are merged with the pairwise update of Chan, Golub & LeVeque:
  * `G = G_a + G_b + (W_a·W_b / W)·(m_b − m_a)(m_b − m_a)ᵀ`. One read of the data, no n×p copy,
  * accumulation in f64, and the result does not depend on the backend.
  *
@@ -73,9 +74,10 @@ export function crossProducts(
   const q = p + 1
   const C = chunkRows(q)
   const w = options.weights
-  // Layout (bytes): 8 f64 tile outputs | w (C f64) | √w (C f64) | f32 staging (C f32) | block.
+  // Layout (bytes): tile outputs (up to 10 f64) | w (C f64) | √w (C f64) | f32 staging (C f32)
+  // | block.
   const OUT = 0
-  const W = 64
+  const W = 128
   const S = W + C * 8
   const STAGE = S + C * 8
   const BLOCK = STAGE + C * 4
