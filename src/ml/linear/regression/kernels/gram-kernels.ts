@@ -1,14 +1,15 @@
 /**
  * The inner loops of the cross-product pass (`../cross-products.ts`): f32→f64 promotion with a
- * shift, column sums, √w scaling, and 4×2 tiles of column dot products, in two bit-identical
- * implementations: WebAssembly SIMD (`f64x2`, about 4× the plain-JS speed) and plain JS (for
- * hosts without WebAssembly, and to test the SIMD code against).
+ * shift, column sums, √w scaling, and blocks of column dot products (4×2 tiles and 4×4
+ * triangles), in two bit-identical implementations: WebAssembly SIMD (`f64x2`, about 8× the
+ * plain-JS fallback here) and plain JS (for hosts without WebAssembly, and to test the SIMD code
+ * against).
  *
  * ## Method
  * Every reduction runs over row pairs: lane 0 sums the even rows and lane 1 the odd rows, each in
  * row order, and the result is `lane0 + lane1`. The JS version keeps the same two running sums,
  * so both give the same bits (multiplies and adds are separate IEEE operations in both; no
- * fused multiply-add). Offsets and counts are in bytes of one shared memory.
+ * fused multiply-add), whichever kernel computes an entry. Offsets are in bytes of one memory.
  *
  * @internal
  */
