@@ -21,6 +21,7 @@ export type { DTypeFamily, DenseMatrix, FeatureSpec, ToMatrixOptions } from './f
 export { isClassifierModel, isTransformerEstimator } from './guards.js'
 export { parseParams } from './params.js'
 export { fitStep } from './progress.js'
+export { quantileSorted } from './quantile.js'
 export {
   badState,
   checkState,

@@ -2,7 +2,7 @@
  * Metrics on predicted probabilities: log loss, the Brier score and the calibration curve.
  */
 import { ValidationError } from '../../core/index.js'
-import type { ClassLabel } from '../base/index.js'
+import { quantileSorted, type ClassLabel } from '../base/index.js'
 
 import type { SampleWeightOptions } from './classification.js'
 import {
@@ -232,20 +232,6 @@ function unitLinspace(num: number): Float64Array {
   return out
 }
 
-/** numpy's `percentile(sorted, q)` with linear interpolation, bit for bit. */
-function percentileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length
-  const v = (n - 1) * (q / 100)
-  if (v >= n - 1) return sorted[n - 1]!
-  if (v < 0) return sorted[0]!
-  const lo = Math.floor(v)
-  const a = sorted[lo]!
-  const b = sorted[lo + 1]!
-  const g = v - lo
-  const diff = b - a
-  return g >= 0.5 ? b - diff * (1 - g) : a + diff * g
-}
-
 /**
  * The calibration (reliability) curve of binary probabilities: per bin of predicted probability,
  * the observed fraction of positives against the mean prediction.
@@ -287,7 +273,8 @@ export function calibrationCurve(
   let edges: Float64Array
   if ((options.strategy ?? 'uniform') === 'quantile') {
     const sorted = Float64Array.from(prob).sort()
-    edges = levels.map((q) => percentileSorted(sorted, q * 100))
+    // sklearn calls np.percentile(prob, levels * 100), which divides by 100 again.
+    edges = levels.map((q) => quantileSorted(sorted, (q * 100) / 100))
   } else {
     edges = levels
   }

@@ -1,8 +1,10 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 
+import { quantileSorted } from '../base/index.js'
+
 import { selectRanks } from './kernels/select.js'
-import { medianSorted, quantileSorted, quantilesOf } from './stats.js'
+import { medianSorted, quantilesOf } from './stats.js'
 
 const PARAMS = { seed: 20240611, numRuns: 200 }
 
