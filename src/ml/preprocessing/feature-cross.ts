@@ -9,6 +9,7 @@ import {
   badState,
   captureFeatures,
   checkState,
+  closedForm,
   fitStep,
   parseParams,
   readFeatures,
@@ -16,10 +17,9 @@ import {
   type EstimatorEntry,
   type FeatureSpec,
   type FitOptions,
+  type FitTransformResult,
   type ModelState,
   type Transformer,
-  closedForm,
-  type FitTransformResult,
   type TransformerEstimator,
 } from '../base/index.js'
 

@@ -8,6 +8,7 @@ import {
   badState,
   captureFeatures,
   checkState,
+  closedForm,
   decodeF64,
   encodeArray,
   fitStep,
@@ -17,10 +18,9 @@ import {
   type EstimatorEntry,
   type FeatureSpec,
   type FitOptions,
+  type FitTransformResult,
   type ModelState,
   type Transformer,
-  closedForm,
-  type FitTransformResult,
   type TransformerEstimator,
 } from '../base/index.js'
 

@@ -10,6 +10,7 @@ import {
   badState,
   captureFeatures,
   checkState,
+  closedForm,
   decodeI32,
   encodeArray,
   fitStep,
@@ -19,10 +20,9 @@ import {
   type EstimatorEntry,
   type FeatureSpec,
   type FitOptions,
+  type FitTransformResult,
   type ModelState,
   type Transformer,
-  closedForm,
-  type FitTransformResult,
   type TransformerEstimator,
 } from '../base/index.js'
 

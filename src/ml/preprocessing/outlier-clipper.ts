@@ -8,6 +8,7 @@ import type { Column, Frame } from '../../frame/index.js'
 import {
   captureFeatures,
   checkState,
+  closedForm,
   encodeArray,
   fitStep,
   parseParams,
@@ -15,10 +16,9 @@ import {
   type EstimatorEntry,
   type FeatureSpec,
   type FitOptions,
+  type FitTransformResult,
   type ModelState,
   type Transformer,
-  closedForm,
-  type FitTransformResult,
   type TransformerEstimator,
 } from '../base/index.js'
 

@@ -10,6 +10,7 @@ import {
   badState,
   captureFeatures,
   checkState,
+  closedForm,
   decodeF64,
   encodeArray,
   encodeClasses,
@@ -23,10 +24,9 @@ import {
   type EstimatorEntry,
   type FeatureSpec,
   type FitOptions,
+  type FitTransformResult,
   type ModelState,
   type Transformer,
-  closedForm,
-  type FitTransformResult,
   type TransformerEstimator,
 } from '../base/index.js'
 
