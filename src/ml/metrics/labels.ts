@@ -60,13 +60,7 @@ function numericUniques(v: ArrayLike<number>, path: string, kind: LabelKind): La
     if (!Number.isFinite(x)) {
       fail(`${path} has a non-finite label`, path, 'non_finite', `non-finite label at row ${i}`)
     }
-    let c = index.get(x)
-    if (c === undefined) {
-      c = uniques.length
-      uniques.push(x)
-      index.set(x, c)
-    }
-    codes[i] = c
+    codes[i] = codeOf(x, index, uniques)
   }
   return { kind, uniques, codes }
 }
@@ -77,16 +71,20 @@ function stringUniques(v: readonly string[]): LabelVector {
   const uniques: string[] = []
   const index = new Map<string, number>()
   for (let i = 0; i < n; i++) {
-    const x = v[i]!
-    let c = index.get(x)
-    if (c === undefined) {
-      c = uniques.length
-      uniques.push(x)
-      index.set(x, c)
-    }
-    codes[i] = c
+    codes[i] = codeOf(v[i]!, index, uniques)
   }
   return { kind: 'string', uniques, codes }
+}
+
+/** The code of `x`: its index in `uniques`, appended (first-seen order) when new. */
+function codeOf<T>(x: T, index: Map<T, number>, uniques: T[]): number {
+  let c = index.get(x)
+  if (c === undefined) {
+    c = uniques.length
+    uniques.push(x)
+    index.set(x, c)
+  }
+  return c
 }
 
 function columnLabels(col: Column, path: string): LabelVector {

@@ -209,12 +209,11 @@ function heapsortRange(v: ArrayLike<number>, tosort: Int32Array, off: number, n:
   const set = (k: number, x: number): void => {
     tosort[off + k - 1] = x
   }
-  for (let l = n >> 1; l > 0; --l) {
-    const tmp = a(l)
-    let i = l
-    let j = l << 1
-    while (j <= n) {
-      if (j < n && v[a(j)]! < v[a(j + 1)]!) j += 1
+  // Moves `tmp` down from position `i` of the heap a(1..size) (the sift-down of both loops).
+  const siftDown = (tmp: number, i: number, size: number): void => {
+    let j = i << 1
+    while (j <= size) {
+      if (j < size && v[a(j)]! < v[a(j + 1)]!) j += 1
       if (v[tmp]! < v[a(j)]!) {
         set(i, a(j))
         i = j
@@ -223,21 +222,12 @@ function heapsortRange(v: ArrayLike<number>, tosort: Int32Array, off: number, n:
     }
     set(i, tmp)
   }
+  for (let l = n >> 1; l > 0; --l) siftDown(a(l), l, n)
   for (; n > 1;) {
     const tmp = a(n)
     set(n, a(1))
     n -= 1
-    let i = 1
-    let j = 2
-    while (j <= n) {
-      if (j < n && v[a(j)]! < v[a(j + 1)]!) j++
-      if (v[tmp]! < v[a(j)]!) {
-        set(i, a(j))
-        i = j
-        j += j
-      } else break
-    }
-    set(i, tmp)
+    siftDown(tmp, 1, n)
   }
 }
 
