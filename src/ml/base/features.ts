@@ -180,11 +180,12 @@ function numericIssues(col: Column, options: ToMatrixOptions, kind: string): Val
         if (first < 0) first = i
       }
     }
-    out.push({
-      path,
-      code: 'missing_values',
-      message: `column "${col.name}" has ${count} missing value(s), first at row ${first}; impute them first (preprocessing.simple-imputer)`,
-    })
+    if (count > 0)
+      out.push({
+        path,
+        code: 'missing_values',
+        message: `column "${col.name}" has ${count} missing value(s), first at row ${first}; impute them first (preprocessing.simple-imputer)`,
+      })
   }
   if (options.allowNonFinite !== true && (col.dtype === 'f64' || col.dtype === 'f32')) {
     const v = col.values
