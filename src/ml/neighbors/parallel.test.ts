@@ -24,12 +24,12 @@ describe('queryParallel', () => {
       const search = new NeighborSearch(createSearchPlan(X, n, d, metric, 2, algorithm, 8, true))
       const one = search.query(Q, m, 6)
       const stats = { workerChunks: 0 }
-      const two = queryParallel(search, Q, m, 6, { minWork: 0, workerOnly: true, stats })
+      const two = queryParallel(search, Q, m, 6, { force: true, workerOnly: true, stats })
       expect(stats.workerChunks).toBe(Math.ceil(m / 256))
       expect(two.indices).toEqual(one.indices)
       expect(two.distances).toEqual(one.distances)
       expect(two.indices.buffer).toBeInstanceOf(ArrayBuffer)
-      const both = queryParallel(search, Q, m, 6, { minWork: 0 })
+      const both = queryParallel(search, Q, m, 6, { force: true })
       expect(both.indices).toEqual(one.indices)
       expect(both.distances).toEqual(one.distances)
     }, 60_000)
@@ -38,7 +38,7 @@ describe('queryParallel', () => {
   it('stays on this thread for small batches or unshared indices', () => {
     const X = Float64Array.from({ length: 40 }, () => rng.normal())
     const search = new NeighborSearch(createSearchPlan(X, 20, 2, EUCLIDEAN, 2, 'brute', 8, false))
-    const r = queryParallel(search, X, 20, 3, { minWork: 0 })
+    const r = queryParallel(search, X, 20, 3, { force: true })
     expect(Array.from(r.indices.slice(0, 3))).toEqual(
       Array.from(search.query(X, 20, 3).indices.slice(0, 3)),
     )

@@ -23,8 +23,12 @@ const CELLS = 5
 const CHUNK = 256
 /** Below this much work (query rows × training rows × features, brute force) one thread answers. */
 const MIN_BRUTE_WORK = 1e9
-/** KD-tree queries cost about this many training-row visits each; the same threshold applies. */
-const KD_VISITS = 400
+/**
+ * KD-tree batches of at least this many rows use a worker: a query costs from a few to a few
+ * hundred microseconds (more with more features), so this many take at least about the 30-50
+ * ms a worker needs to start.
+ */
+const MIN_KD_ROWS = 8192
 /** A worker that holds a chunk this long is presumed dead; its chunk is redone here. */
 const STALL_MS = 120_000
 
@@ -79,18 +83,19 @@ function release(control: Int32Array): void {
   Atomics.notify(control, INFLIGHT)
 }
 
-/** Whether a batch is worth a worker. */
-function worthParallel(search: NeighborSearch, m: number, minWork: number): boolean {
+/** Whether a batch is worth a worker (`force`: whenever the index is shared). */
+function worthParallel(search: NeighborSearch, m: number, force: boolean): boolean {
   const { plan } = search
   if (!plan.shared || m < 2 * CHUNK) return false
-  const perRow = plan.algorithm === 'kd_tree' ? Math.min(plan.n, KD_VISITS) : plan.n
-  return m * perRow * plan.d >= minWork
+  if (force) return true
+  if (plan.algorithm === 'kd_tree') return m >= MIN_KD_ROWS
+  return m * plan.n * plan.d >= MIN_BRUTE_WORK
 }
 
 /** Options of {@link queryParallel} (tests). */
 export interface QueryParallelOptions {
-  /** Work threshold (query rows × training rows × features) for using a worker. */
-  readonly minWork?: number
+  /** Use a worker for any batch of at least two chunks, however little work it is. */
+  readonly force?: boolean
   /** Leave every chunk to the worker (this thread answers only if the worker fails). */
   readonly workerOnly?: boolean
   /** Receives how many chunks the worker answered. */
@@ -109,8 +114,7 @@ export function queryParallel(
   k: number,
   options: QueryParallelOptions = {},
 ): Neighbors {
-  if (!worthParallel(search, m, options.minWork ?? MIN_BRUTE_WORK))
-    return search.query(queries, m, k)
+  if (!worthParallel(search, m, options.force === true)) return search.query(queries, m, k)
   const d = search.d
   const shared = new Float64Array(new SharedArrayBuffer(m * d * 8))
   shared.set(queries.subarray(0, m * d))

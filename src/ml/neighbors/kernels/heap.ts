@@ -61,23 +61,6 @@ export function heapReplaceRoot(
 }
 
 /**
- * Offers `(d, i)` to the heap at `off`: it replaces the root if it comes before it. Returns
- * whether it was taken.
- */
-export function heapOffer(
-  dist: Float64Array,
-  index: Int32Array,
-  off: number,
-  k: number,
-  d: number,
-  i: number,
-): boolean {
-  if (!pairLess(d, i, dist[off]!, index[off]!)) return false
-  heapReplaceRoot(dist, index, off, k, d, i)
-  return true
-}
-
-/**
  * Sorts the heap at `off` in place into ascending pair order (heapsort's second phase), so
  * `dist[off]` becomes the nearest neighbour.
  */

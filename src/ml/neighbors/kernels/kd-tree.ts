@@ -6,7 +6,13 @@
  */
 import { allocF64, allocI32 } from './alloc.js'
 import { EMPTY_INDEX, heapClear, heapReplaceRoot, heapSortAscending } from './heap.js'
-import { boxReducedDistance, fromReduced, reducedDistance, type MetricCode } from './metric.js'
+import {
+  EUCLIDEAN,
+  boxReducedDistance,
+  fromReduced,
+  reducedDistance,
+  type MetricCode,
+} from './metric.js'
 
 /** A built tree (immutable after {@link buildKdTree}). */
 export interface KdTree {
@@ -208,8 +214,21 @@ export function searchKdTree(
       if (stackDist[top]! > root) continue
       const left = 2 * node + 1
       if (left >= nNodes) {
-        for (let pos = start[node]!; pos < end[node]!; pos++) {
-          const e = reducedDistance(metric, p, queries, qOff, points, pos * d, d, root)
+        const last = end[node]!
+        for (let pos = start[node]!; pos < last; pos++) {
+          // Euclidean inline and without the early exit: a leaf row is short, and the branch
+          // per feature costs more than it saves (same sum, same bits).
+          let e = 0
+          if (metric === EUCLIDEAN) {
+            const b = pos * d
+            for (let c = 0; c < d; c++) {
+              const t = queries[qOff + c]! - points[b + c]!
+              e += t * t
+            }
+          } else {
+            e = reducedDistance(metric, p, queries, qOff, points, pos * d, d, root)
+          }
+          if (e > root) continue
           const j = order[pos]!
           if (e < root || (e === root && j < rootIndex)) {
             heapReplaceRoot(heapDist, heapIndex, 0, k, e, j)
