@@ -57,7 +57,9 @@ describe('fillRowMajor', () => {
       }),
     ])
     for (const run of [
-      () => fillRowMajor(missing, new Float64Array(10), 'k'),
+      () => {
+        fillRowMajor(missing, new Float64Array(10), 'k')
+      },
       () => numericColumns(missing, 'k'),
     ]) {
       try {
