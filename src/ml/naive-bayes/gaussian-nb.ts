@@ -23,7 +23,6 @@ import {
   readEncoding,
   readFeatures,
   selectFeatures,
-  toMatrix,
   type ClassEncoding,
   type ClassLabel,
   type Classifier,
@@ -33,6 +32,8 @@ import {
   type FitOptions,
   type ModelState,
 } from '../base/index.js'
+
+import { numericColumns } from './columns.js'
 
 const KIND = 'naive-bayes.gaussian'
 
@@ -113,16 +114,15 @@ export class GaussianNB implements Estimator<GaussianNBParams, GaussianNBModel> 
     const priors = p.priors === undefined ? undefined : checkPriors(p.priors, nClasses)
     const sw =
       opts?.sampleWeight === undefined ? undefined : checkWeights(opts.sampleWeight, X.nRows)
-    const m = toMatrix(X, { layout: 'col', kind: KIND })
-    const n = m.nRows
-    const d = m.nCols
-    const x = m.data
+    const cols = numericColumns(X, KIND)
+    const n = X.nRows
+    const d = cols.length
     const codes = target.codes
 
     const warnings: string[] = []
     let maxVar = 0
     for (let j = 0; j < d; j++) {
-      const v = columnVariance(x, j * n, n)
+      const v = columnVariance(cols[j]!, n)
       if (v > maxVar) maxVar = v
     }
     let epsilon = p.varSmoothing * maxVar
@@ -138,7 +138,7 @@ export class GaussianNB implements Estimator<GaussianNBParams, GaussianNBModel> 
     const theta = new Float64Array(nClasses * d)
     const variance = new Float64Array(nClasses * d)
     for (let j = 0; j < d; j++) {
-      classMoments(x, j * n, n, codes, sw, count, theta, variance, j, d)
+      classMoments(cols[j]!, n, codes, sw, count, theta, variance, j, d)
     }
     for (let t = 0; t < variance.length; t++) variance[t]! += epsilon
     const zero = variance.findIndex((v) => !(v > 0))
@@ -165,26 +165,25 @@ export class GaussianNB implements Estimator<GaussianNBParams, GaussianNBModel> 
   }
 }
 
-/** Population variance of `x[off..off+n)` (numpy's `var`: the mean first, then the squares). */
-function columnVariance(x: Float64Array, off: number, n: number): number {
+/** Population variance of `x[0..n)` (numpy's `var`: the mean first, then the squares). */
+function columnVariance(x: Float64Array, n: number): number {
   let s = 0
-  for (let i = 0; i < n; i++) s += x[off + i]!
+  for (let i = 0; i < n; i++) s += x[i]!
   const mean = s / n
   let ss = 0
   for (let i = 0; i < n; i++) {
-    const t = x[off + i]! - mean
+    const t = x[i]! - mean
     ss += t * t
   }
   return ss / n
 }
 
 /**
- * Per-class (weighted) mean and population variance of column `j` (`x[off..off+n)`), into
+ * Per-class (weighted) mean and population variance of column `j` (`x[0..n)`), into
  * `theta`/`variance` at `[c * d + j]`. A class whose weights sum to ~0 keeps zeros (sklearn).
  */
 function classMoments(
   x: Float64Array,
-  off: number,
   n: number,
   codes: Int32Array,
   sw: Float64Array | undefined,
@@ -196,8 +195,8 @@ function classMoments(
 ): void {
   const nClasses = count.length
   const sums = new Float64Array(nClasses)
-  for (let i = 0; i < n; i++)
-    sums[codes[i]!]! += sw === undefined ? x[off + i]! : x[off + i]! * sw[i]!
+  if (sw === undefined) for (let i = 0; i < n; i++) sums[codes[i]!]! += x[i]!
+  else for (let i = 0; i < n; i++) sums[codes[i]!]! += x[i]! * sw[i]!
   for (let c = 0; c < nClasses; c++) {
     if (isCloseToZero(count[c]!)) continue
     theta[c * d + j] = sums[c]! / count[c]!
@@ -205,7 +204,7 @@ function classMoments(
   sums.fill(0)
   for (let i = 0; i < n; i++) {
     const c = codes[i]!
-    const t = x[off + i]! - theta[c * d + j]!
+    const t = x[i]! - theta[c * d + j]!
     sums[c]! += sw === undefined ? t * t : t * t * sw[i]!
   }
   for (let c = 0; c < nClasses; c++) {
@@ -302,25 +301,30 @@ export class GaussianNBModel implements Classifier {
 
   /** The joint log-likelihood `log P(c) + log P(x | c)`, `m × nClasses` row-major. */
   private jointLogLikelihood(X: Frame): { jll: Float64Array; m: number } {
-    const q = toMatrix(selectFeatures(X, this.features, KIND), { layout: 'row', kind: KIND })
-    const m = q.nRows
-    const d = q.nCols
+    const cols = numericColumns(selectFeatures(X, this.features, KIND), KIND)
+    const m = X.nRows
+    const d = cols.length
     const k = this.classes.length
     const { theta, variance, classPrior } = this.state
     const jll = new Float64Array(m * k)
-    const x = q.data
-    for (let i = 0; i < m; i++) {
-      const row = i * d
-      for (let c = 0; c < k; c++) {
-        const b = c * d
-        let s = 0
-        for (let j = 0; j < d; j++) {
-          const t = x[row + j]! - theta[b + j]!
-          s += (t * t) / variance[b + j]!
+    // Column by column (contiguous reads, no transpose): per class, Σ_j (x_j − θ_j)² / σ²_j
+    // accumulates in `acc` in feature order, as a row-wise sum would.
+    const acc = new Float64Array(m)
+    for (let c = 0; c < k; c++) {
+      acc.fill(0)
+      for (let j = 0; j < d; j++) {
+        const x = cols[j]!
+        const mu = theta[c * d + j]!
+        const v = variance[c * d + j]!
+        for (let i = 0; i < m; i++) {
+          const t = x[i]! - mu
+          acc[i]! += (t * t) / v
         }
-        // sklearn: log(prior) + (−½ Σ log(2πσ²) − ½ Σ (x−θ)²/σ²), in that order.
-        jll[i * k + c] = Math.log(classPrior[c]!) + (this.constant[c]! - 0.5 * s)
       }
+      // sklearn: log(prior) + (−½ Σ log(2πσ²) − ½ Σ (x−θ)²/σ²), in that order.
+      const logPrior = Math.log(classPrior[c]!)
+      const constant = this.constant[c]!
+      for (let i = 0; i < m; i++) jll[i * k + c] = logPrior + (constant - 0.5 * acc[i]!)
     }
     return { jll, m }
   }
