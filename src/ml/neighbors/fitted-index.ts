@@ -13,13 +13,13 @@ import {
   encodeArray,
   readFeatures,
   selectFeatures,
-  toMatrix,
   type Diagnostics,
   type FeatureSpec,
 } from '../base/index.js'
 
 import { COSINE, EUCLIDEAN, MANHATTAN } from './kernels/metric.js'
 import { queryParallel } from './parallel.js'
+import { rowMatrix } from './row-matrix.js'
 import type { KNeighborsResolved } from './params.js'
 import { canShareMemory } from './kernels/alloc.js'
 import {
@@ -89,8 +89,7 @@ export class FittedIndex {
       ])
     }
     const Xs = selectFeatures(X, this.features, this.kind)
-    const q = toMatrix(Xs, { layout: 'row', kind: this.kind })
-    return queryParallel(this.search, q.data, q.nRows, k)
+    return queryParallel(this.search, rowMatrix(Xs, this.kind), Xs.nRows, k)
   }
 
   /** The state fields every kNN model writes. */
@@ -108,20 +107,18 @@ export class FittedIndex {
 export function fitIndex(kind: string, params: KNeighborsResolved, X: Frame): FittedIndex {
   assertMinRows(X, 1, kind)
   assertHasFeatures(X, kind)
-  const m = toMatrix(X, { layout: 'row', kind })
-  if (params.nNeighbors > m.nRows) {
-    throw new ValidationError(
-      `${kind} needs nNeighbors ≤ the number of training rows (${m.nRows})`,
-      [
-        {
-          path: ['params', 'nNeighbors'],
-          code: 'too_big',
-          message: `nNeighbors is ${params.nNeighbors} but X has ${m.nRows} row(s)`,
-        },
-      ],
-    )
+  const rows = rowMatrix(X, kind, canShareMemory())
+  const n = X.nRows
+  if (params.nNeighbors > n) {
+    throw new ValidationError(`${kind} needs nNeighbors ≤ the number of training rows (${n})`, [
+      {
+        path: ['params', 'nNeighbors'],
+        code: 'too_big',
+        message: `nNeighbors is ${params.nNeighbors} but X has ${n} row(s)`,
+      },
+    ])
   }
-  return new FittedIndex(kind, params, captureFeatures(X), m.data)
+  return new FittedIndex(kind, params, captureFeatures(X), rows)
 }
 
 /**

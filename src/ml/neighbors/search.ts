@@ -84,8 +84,10 @@ export interface SearchPlan {
 export const QUERY_THREADS = 2
 
 /**
- * Builds the plan of an index over `n` row-major `d`-feature rows (copied). With `shared`, all
- * arrays go to shared memory and the SIMD kernel gets {@link QUERY_THREADS} scratch slots.
+ * Builds the plan of an index over `n` row-major `d`-feature rows. With `shared`, all arrays go
+ * to shared memory and the SIMD kernel gets {@link QUERY_THREADS} scratch slots. The rows are
+ * kept as they are when already in the right kind of memory (the caller must not change them),
+ * copied otherwise.
  */
 export function createSearchPlan(
   rows: Float64Array,
@@ -97,8 +99,11 @@ export function createSearchPlan(
   leafSize: number,
   shared: boolean,
 ): SearchPlan {
-  const own = allocF64(n * d, shared)
-  own.set(rows.subarray(0, n * d))
+  let own = rows
+  if (shared !== rows.buffer instanceof SharedArrayBuffer || rows.length !== n * d) {
+    own = allocF64(n * d, shared)
+    own.set(rows.subarray(0, n * d))
+  }
   const base = { rows: own, n, d, metric, p, algorithm, shared }
   if (algorithm === 'kd_tree') return { ...base, tree: buildKdTree(own, n, d, leafSize, shared) }
   if (metric === EUCLIDEAN || metric === COSINE) {
