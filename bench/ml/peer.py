@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The scikit-learn side of bench:ml: one experiment per call, printed as one JSON line.
 
-Usage: /usr/bin/python3 peer.py EXPERIMENT DATA_DIR N
+Usage: /usr/bin/python3 peer.py EXPERIMENT DATA_DIR N [SEED]
 EXPERIMENT in: logreg, kmeans1, kmeans10, ridge, pca
 Data and settings mirror ../../../shared/bench/bench_ml.py: the Higgs-like rows from
 gen_higgs_like.py, train = first 80%, StandardScaler fitted on the training rows.
@@ -27,6 +27,7 @@ def load(data_dir, n):
 
 def main():
     exp, data_dir, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    seed = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     from sklearn.preprocessing import StandardScaler
 
     X, y = load(data_dir, n)
@@ -51,7 +52,7 @@ def main():
         from sklearn.cluster import KMeans
 
         Z = StandardScaler().fit_transform(X)
-        m = KMeans(n_clusters=8, n_init=1 if exp == "kmeans1" else 10, random_state=0, algorithm="lloyd")
+        m = KMeans(n_clusters=8, n_init=1 if exp == "kmeans1" else 10, random_state=seed, algorithm="lloyd")
         t = time.perf_counter()
         m.fit(Z)
         out["fit_s"] = time.perf_counter() - t

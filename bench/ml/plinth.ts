@@ -1,7 +1,7 @@
 /**
  * The Plinth side of bench:ml: one experiment per process, printed as one JSON line
- * `{ exp, fit_s, quality, n_iter }`. Usage: plinth.ts EXPERIMENT DATA_DIR N (see run.ts).
- * Mirrors peer.py: the same rows, the same scaler fitted on the same rows, only the fit timed.
+ * `{ exp, fit_s, quality, n_iter }`. Usage: plinth.ts EXPERIMENT DATA_DIR N [SEED] (see run.ts).
+ * SEED (default 0) seeds k-means. Mirrors peer.py: the same rows, the same scaler fitted on the same rows, only the fit timed.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,7 +12,8 @@ import { logLoss, r2Score } from '../../src/ml/metrics/index.js'
 import { createEstimator } from '../../src/ml/registry.js'
 
 const N_FEATURES = 28
-const [exp, dataDir, nArg] = process.argv.slice(2)
+const [exp, dataDir, nArg, seedArg] = process.argv.slice(2)
+const seed = Number(seedArg ?? 0)
 if (exp === undefined || dataDir === undefined || nArg === undefined) {
   throw new Error('usage: plinth.ts EXPERIMENT DATA_DIR N')
 }
@@ -64,7 +65,7 @@ switch (exp) {
     const est = createEstimator('cluster.kmeans', {
       nClusters: 8,
       nInit: exp === 'kmeans1' ? 1 : 10,
-      seed: 0,
+      seed,
       algorithm: 'lloyd',
     })
     const [m, s] = time(() => est.fit(Z) as Predictor & { inertia: number })
