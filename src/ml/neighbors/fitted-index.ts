@@ -17,11 +17,11 @@ import {
   type FeatureSpec,
 } from '../base/index.js'
 
+import { canShareMemory } from './kernels/alloc.js'
 import { COSINE, EUCLIDEAN, MANHATTAN } from './kernels/metric.js'
 import { queryParallel } from './parallel.js'
-import { rowMatrix } from './row-matrix.js'
 import type { KNeighborsResolved } from './params.js'
-import { canShareMemory } from './kernels/alloc.js'
+import { rowMatrix } from './row-matrix.js'
 import {
   NeighborSearch,
   createSearchPlan,
@@ -40,7 +40,7 @@ export class FittedIndex {
     readonly kind: string,
     readonly params: KNeighborsResolved,
     readonly features: readonly FeatureSpec[],
-    /** The training rows, row-major `n × d` (copied into the index). */
+    /** The training rows, row-major `n × d` (the index keeps them; the caller must not change them). */
     rows: Float64Array,
   ) {
     const d = features.length
