@@ -28,6 +28,8 @@ const EXPECTED = JSON.parse(
         mean?: number
         std?: number
         quantiles?: Record<string, number>
+        /** numpy.histogram(values, bins=20) counts */
+        histogram?: number[]
       }
     >
     correlations: Record<string, Record<string, number | null>>
@@ -81,6 +83,7 @@ describe('profiles of every example dataset match pandas to 1e-9', () => {
       expect(res.version.rowCount).toBe(expected.rows)
       const profile = await platform.services.datasets.getProfile(ctx, name)
       const byName = new Map<string, ColumnProfile>(profile.columns.map((c) => [c.name, c]))
+      let histograms = 0
       for (const [col, e] of Object.entries(expected.columns)) {
         const p = byName.get(col)
         expect(p, col).toBeDefined()
@@ -93,7 +96,13 @@ describe('profiles of every example dataset match pandas to 1e-9', () => {
           for (const [q, v] of Object.entries(e.quantiles ?? {}))
             close(p!.quantiles?.[q as 'p1'], v, `${col}.${q}`)
         }
+        // Histograms are exact counts, binned against the edges like numpy.
+        if (e.histogram !== undefined && p!.histogram !== undefined) {
+          expect(p!.histogram.counts, `${col}.histogram`).toEqual(e.histogram)
+          histograms++
+        }
       }
+      expect(histograms).toBeGreaterThan(0)
       // Pearson correlations wherever both columns are numeric for both engines.
       const corr = profile.correlations
       if (corr !== undefined) {

@@ -29,6 +29,11 @@ export interface DuckSession {
   /** Runs a query and returns the reader, for column-wise access to large results. */
   read(sql: string): Promise<DuckDBResultReader>
   readonly connection: DuckDBConnection
+  /**
+   * Another connection to the same database (same tables, same locked settings), to run a query
+   * concurrently with this one. Close it before the session; closing it leaves the session open.
+   */
+  fork(): Promise<DuckSession>
   close(): void
 }
 
@@ -115,6 +120,17 @@ export async function openDuckSession(options: DuckSessionOptions): Promise<Duck
       { cause: err },
     )
   }
+  return sessionOver(instance, connection, () => {
+    instance.closeSync()
+  })
+}
+
+/** A session over `connection` to `instance`; `onClose` runs after the connection is closed. */
+function sessionOver(
+  instance: DuckDBInstance,
+  connection: DuckDBConnection,
+  onClose: () => void,
+): DuckSession {
   let closed = false
   return {
     connection,
@@ -128,11 +144,14 @@ export async function openDuckSession(options: DuckSessionOptions): Promise<Duck
     async read(sql) {
       return connection.runAndReadAll(sql)
     },
+    async fork() {
+      return sessionOver(instance, await instance.connect(), () => undefined)
+    },
     close() {
       if (closed) return
       closed = true
       connection.closeSync()
-      instance.closeSync()
+      onClose()
     },
   }
 }

@@ -1,4 +1,5 @@
 import { quoteIdent, valueText, type DuckSession } from './duckdb-session.js'
+import { pearsonMatrix, sampleQuantiles, type SampleColumn } from './sample-stats.js'
 
 /** What a column holds, as a person would say it. */
 export type SemanticType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id'
@@ -16,7 +17,10 @@ export interface ColumnProfile {
   readonly count: number
   readonly missing: number
   readonly distinct: number
-  /** True when `distinct` is a HyperLogLog estimate (above `exactDistinctRows` rows). */
+  /**
+   * True when `distinct` is a HyperLogLog estimate: only above `exactDistinctRows` rows, and only
+   * for numeric columns (non-numeric columns and integers spanning few values are counted exactly).
+   */
   readonly distinctApprox: boolean
   readonly min?: number | string | null
   readonly max?: number | string | null
@@ -159,14 +163,53 @@ function semanticTypeOf(
   return 'categorical'
 }
 
+/** A column of the profiled table with what its storage type allows. */
+interface Col {
+  readonly name: string
+  readonly type: string
+  /** The quoted identifier. */
+  readonly q: string
+  readonly numeric: boolean
+}
+
 /**
- * Profiles the session's table `table` (the data as it is stored).
+ * At or above this many rows, distinct counts and top-k values get one subquery per column,
+ * UNION ALL'd so DuckDB runs them side by side; below it, per-query overhead dominates and one
+ * aggregate per batch of columns is several times cheaper (10,000 columns of 2 rows: 4×).
+ */
+const PER_COLUMN_ROWS = 100_000
+
+/**
+ * Above `exactDistinctRows` rows an integer column spanning at most this many values is still
+ * counted exactly: grouping so few keys is cheaper than DuckDB's HyperLogLog (flights-3m's delay
+ * and distance: 35 ms exact against 98 ms estimated).
+ */
+const EXACT_INTEGER_SPAN = 1 << 16
+
+/** Types whose values group and print as themselves; anything else is grouped as text. */
+const PLAIN = /^(BOOLEAN|VARCHAR|DATE|TIMESTAMP.*|TIME.*)$/
+
+/** The expression a column is grouped by for top-k (its value where that is safe, else text). */
+const groupExpr = (c: Col): string => (c.numeric || PLAIN.test(c.type) ? c.q : `${c.q}::VARCHAR`)
+
+/** A literal DOUBLE that parses back to exactly `x` (a bare decimal literal would be a DECIMAL). */
+const doubleLiteral = (x: number): string => `CAST('${String(x)}' AS DOUBLE)`
+
+/**
+ * Profiles the session's table `table` (the data as it is stored): a table, not a view, and not
+ * a temporary one, since other connections of the session read it too.
  *
  * ## Method
- * One aggregate pass per batch of columns computes count, missing, distinct, min, max, mean,
- * sample standard deviation and quantiles (`quantile_cont`, linear interpolation — pandas'
- * default); then equal-width histograms, top-k values, Pearson correlations and, if a target is
- * named, association with it (Pearson, the correlation ratio η, or Cramér's V).
+ * One aggregate pass per batch of columns computes count, missing, min, max, mean and sample
+ * standard deviation. Then, independently of each other:
+ * - distinct counts (exact up to `exactDistinctRows` rows, and above it for non-numeric columns
+ *   and narrow integer ranges; HyperLogLog otherwise) and top-k values: non-numeric columns of
+ *   large tables get both from one GROUP BY;
+ * - equal-width histograms with one pass of DuckDB's binned `histogram` over the negated values,
+ *   so that bins are [edges[i], edges[i+1]) by comparison with the edges themselves (numpy's rule);
+ * - quantiles (linear interpolation — pandas' default) and Pearson correlations, computed here
+ *   from the numeric columns of the (sampled) rows;
+ * and, if a target is named, association with it (Pearson, the correlation ratio η, or Cramér's V).
  *
  * ## References
  * - H. Cramér, *Mathematical Methods of Statistics*, 1946 (V). K. Pearson, 1903 (η).
@@ -181,57 +224,40 @@ export async function profileTable(
   const topK = options.topK ?? 10
   const t = quoteIdent(table)
   const described = await session.rows(`DESCRIBE ${t}`)
-  const columns = described.map((r) => ({
-    name: String(r['column_name']),
-    type: String(r['column_type']),
-  }))
+  const columns: Col[] = described.map((r) => {
+    const name = String(r['column_name'])
+    const type = String(r['column_type'])
+    return { name, type, q: quoteIdent(name), numeric: NUMERIC.test(type) }
+  })
   const rowCount = Number((await session.rows(`SELECT count(*) AS n FROM ${t}`))[0]?.['n'] ?? 0)
   const approx = rowCount > exactDistinctRows
-  const qs = `[${PROFILE_QUANTILES.join(', ')}]`
-  // Quantiles and correlations need sorting or many products; above `sampleRows` they come from
-  // a sample chosen by a hash of the row id: deterministic for the same data, unlike a seeded
-  // reservoir under several threads.
-  const sampleRows = options.sampleRows ?? 100_000
-  let qt = t
-  let quantileRows = rowCount
-  if (rowCount > sampleRows) {
-    const permille = Math.max(1, Math.round((1_000_000 * sampleRows) / rowCount))
-    await session.run(
-      `CREATE OR REPLACE TEMP TABLE plinth_profile_sample AS SELECT * FROM ${t} WHERE hash(rowid) % 1000000 < ${String(permille)}`,
-    )
-    qt = 'plinth_profile_sample'
-    quantileRows = Number((await session.rows(`SELECT count(*) AS n FROM ${qt}`))[0]?.['n'] ?? 0)
-  }
+  const large = rowCount >= PER_COLUMN_ROWS
 
   const stats = new Map<string, Stats>()
   for (const batch of chunks(columns, BATCH)) {
     const exprs: string[] = []
     batch.forEach((c, i) => {
-      const q = quoteIdent(c.name)
-      const numeric = NUMERIC.test(c.type)
-      const orderable = numeric || TEMPORAL.test(c.type)
-      const v = numeric ? `${q}::DOUBLE` : q
-      exprs.push(`count(${q}) AS c${String(i)}_n`)
-      if (approx) exprs.push(`approx_count_distinct(${q}) AS c${String(i)}_d`)
+      const orderable = c.numeric || TEMPORAL.test(c.type)
+      const v = c.numeric ? `${c.q}::DOUBLE` : c.q
+      exprs.push(`count(${c.q}) AS c${String(i)}_n`)
       if (orderable)
         exprs.push(
-          `min(${q})::VARCHAR AS c${String(i)}_min`,
-          `max(${q})::VARCHAR AS c${String(i)}_max`,
+          `min(${c.q})::VARCHAR AS c${String(i)}_min`,
+          `max(${c.q})::VARCHAR AS c${String(i)}_max`,
         )
-      if (numeric) {
+      if (c.numeric) {
         exprs.push(`avg(${v}) AS c${String(i)}_mean`, `stddev_samp(${v}) AS c${String(i)}_std`)
       }
-      if (c.type === 'VARCHAR') exprs.push(`avg(length(${q})) AS c${String(i)}_len`)
+      if (c.type === 'VARCHAR') exprs.push(`avg(length(${c.q})) AS c${String(i)}_len`)
     })
     const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
     batch.forEach((c, i) => {
       const k = `c${String(i)}`
-      const numeric = NUMERIC.test(c.type)
       stats.set(c.name, {
         count: Number(row[`${k}_n`] ?? 0),
-        distinct: Number(row[`${k}_d`] ?? 0),
-        min: numeric ? num(row[`${k}_min`]) : row[`${k}_min`],
-        max: numeric ? num(row[`${k}_max`]) : row[`${k}_max`],
+        distinct: 0,
+        min: c.numeric ? num(row[`${k}_min`]) : row[`${k}_min`],
+        max: c.numeric ? num(row[`${k}_max`]) : row[`${k}_max`],
         mean: num(row[`${k}_mean`]),
         std: num(row[`${k}_std`]),
         quantiles: null,
@@ -239,121 +265,32 @@ export async function profileTable(
       })
     })
   }
-
-  // Exact distinct counts: one DISTINCT subquery per column, UNION ALL'd so DuckDB runs them
-  // in parallel (measured 1.7x faster than count(DISTINCT) aggregates in one pass).
-  if (!approx) {
-    for (const batch of chunks(columns, BATCH)) {
-      const sql = batch
-        .map(
-          (c, i) =>
-            `SELECT ${String(i)} AS i, count(*) AS d FROM (SELECT DISTINCT ${quoteIdent(c.name)} AS v FROM ${t} WHERE ${quoteIdent(c.name)} IS NOT NULL)`,
-        )
-        .join(' UNION ALL ')
-      for (const r of await session.rows(sql)) {
-        const c = batch[Number(r['i'])]
-        const st = c === undefined ? undefined : stats.get(c.name)
-        if (st !== undefined) st.distinct = Number(r['d'])
-      }
-    }
-  }
-
-  for (const batch of chunks(
-    columns.filter((c) => NUMERIC.test(c.type)),
-    BATCH,
-  )) {
-    const exprs = batch.map(
-      (c, i) => `quantile_cont(${quoteIdent(c.name)}::DOUBLE, ${qs}) AS q${String(i)}`,
-    )
-    const row: Record<string, unknown> =
-      (await session.rows(`SELECT ${exprs.join(', ')} FROM ${qt}`))[0] ?? {}
-    batch.forEach((c, i) => {
-      const s = stats.get(c.name)
-      if (s !== undefined) s.quantiles = listItems(row[`q${String(i)}`])?.map(num) ?? null
-    })
-  }
-
-  // Top-k for everything that is not a continuous number (and numbers with few values).
-  // Columns with few distinct values get exact value counts from one batched `histogram()`
-  // pass; only high-cardinality columns need a GROUP BY of their own.
-  const tops = new Map<string, { value: string; count: number }[]>()
-  const wantTop = columns.filter((c) => {
-    const s = stats.get(c.name)
-    return s !== undefined && s.count > 0 && !(NUMERIC.test(c.type) && s.distinct > 20)
-  })
-  const few = wantTop.filter((c) => (stats.get(c.name)?.distinct ?? 0) <= 1000)
-  const rank = (entries: { value: string; count: number }[]): { value: string; count: number }[] =>
-    entries
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-      .slice(0, topK)
-  for (const batch of chunks(few, BATCH)) {
-    const exprs = batch.map((c, i) => `histogram(${quoteIdent(c.name)}::VARCHAR) AS t${String(i)}`)
-    const row: Record<string, unknown> =
-      (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
-    batch.forEach((c, i) => {
-      tops.set(
-        c.name,
-        rank(
-          mapEntries(row[`t${String(i)}`]).map(([v, n]) => ({
-            value: String(v),
-            count: Number(n),
-          })),
-        ),
-      )
-    })
-  }
-  for (const c of wantTop.filter((x) => !few.includes(x))) {
-    const q = quoteIdent(c.name)
-    const rows = await session.rows(
-      `SELECT ${q}::VARCHAR AS v, count(*) AS n FROM ${t} WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${String(topK)}`,
-    )
-    tops.set(
-      c.name,
-      rows.map((r) => ({ value: valueText(r['v']), count: Number(r['n']) })),
-    )
-  }
-
-  // Equal-width histograms of numeric columns, all in one pass.
-  const hist = new Map<string, { edges: number[]; counts: number[] }>()
+  const statsOf = (c: Col): Stats | undefined => stats.get(c.name)
   const numericCols = columns.filter((c) => {
-    const s = stats.get(c.name)
-    return (
-      NUMERIC.test(c.type) &&
-      s !== undefined &&
-      typeof s.min === 'number' &&
-      typeof s.max === 'number'
-    )
+    const s = statsOf(c)
+    return c.numeric && typeof s?.min === 'number' && typeof s.max === 'number'
   })
-  for (const batch of chunks(numericCols, BATCH)) {
-    const exprs = batch.map((c, i) => {
-      const s = stats.get(c.name)
-      const lo = typeof s?.min === 'number' ? s.min : 0
-      const hi = typeof s?.max === 'number' ? s.max : 0
-      const width = hi > lo ? (hi - lo) / bins : 1
-      // Bin index clamped so the maximum lands in the last (closed) bin, like numpy.
-      return `histogram(LEAST(GREATEST(floor((${quoteIdent(c.name)}::DOUBLE - ${String(lo)}) / ${String(width)}), 0), ${String(bins - 1)})::INTEGER) AS h${String(i)}`
-    })
-    const row: Record<string, unknown> =
-      (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
-    batch.forEach((c, i) => {
-      const s = stats.get(c.name)
-      const lo = typeof s?.min === 'number' ? s.min : 0
-      const hi = typeof s?.max === 'number' ? s.max : 0
-      const width = hi > lo ? (hi - lo) / bins : 1
-      const counts = new Array<number>(bins).fill(0)
-      for (const [bin, n] of mapEntries(row[`h${String(i)}`])) {
-        const b = Number(bin)
-        if (b >= 0 && b < bins) counts[b] = Number(n)
-      }
-      hist.set(c.name, {
-        edges: Array.from({ length: bins + 1 }, (_, b) => lo + b * width),
-        counts,
-      })
-    })
-  }
+
+  // The three are independent: each gets its own connection so DuckDB runs them side by side
+  // (a single query leaves a core idle in its serial phases) while this thread does arithmetic.
+  const forks = await Promise.all([session.fork(), session.fork()])
+  const [counted, hist, sampled] = await settled(
+    [
+      distinctAndTop(session, t, columns, statsOf, { approx, large, topK }),
+      histograms(forks[0], t, numericCols, statsOf, bins),
+      sampleStats(forks[1], t, columns, numericCols, statsOf, {
+        rowCount,
+        sampleRows: options.sampleRows ?? 100_000,
+        maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
+      }),
+    ] as const,
+    () => {
+      for (const f of forks) f.close()
+    },
+  )
 
   const profiles: ColumnProfile[] = columns.map((c) => {
-    const s = stats.get(c.name) ?? {
+    const s = statsOf(c) ?? {
       count: 0,
       distinct: 0,
       min: null,
@@ -363,8 +300,7 @@ export async function profileTable(
       quantiles: null,
       avgLength: null,
     }
-    const top = tops.get(c.name) ?? []
-    const numeric = NUMERIC.test(c.type)
+    const top = counted.tops.get(c.name) ?? []
     const qv = s.quantiles
     const h = hist.get(c.name)
     return {
@@ -374,9 +310,9 @@ export async function profileTable(
       count: s.count,
       missing: rowCount - s.count,
       distinct: s.distinct,
-      distinctApprox: approx,
-      ...(numeric || TEMPORAL.test(c.type) ? { min: scalar(s.min), max: scalar(s.max) } : {}),
-      ...(numeric
+      distinctApprox: counted.estimated.has(c.name),
+      ...(c.numeric || TEMPORAL.test(c.type) ? { min: scalar(s.min), max: scalar(s.max) } : {}),
+      ...(c.numeric
         ? {
             mean: s.mean,
             std: s.std,
@@ -396,41 +332,316 @@ export async function profileTable(
     }
   })
 
-  const maxCorr = options.maxCorrelationColumns ?? 100
-  const corrCols = numericCols.filter((c) => (stats.get(c.name)?.std ?? 0) > 0)
-  let correlations: DatasetProfile['correlations']
-  if (corrCols.length >= 2 && corrCols.length <= maxCorr) {
-    const pairs: [number, number][] = []
-    for (let i = 0; i < corrCols.length; i++)
-      for (let j = i + 1; j < corrCols.length; j++) pairs.push([i, j])
-    const matrix = corrCols.map((_, i) =>
-      corrCols.map((__, j) => (i === j ? 1 : (null as number | null))),
-    )
-    for (const batch of chunks(pairs, 500)) {
-      const exprs = batch.map(
-        ([i, j], k) =>
-          `corr(${quoteIdent(corrCols[i]?.name ?? '')}::DOUBLE, ${quoteIdent(corrCols[j]?.name ?? '')}::DOUBLE) AS r${String(k)}`,
-      )
-      const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${qt}`))[0] ?? {}
-      batch.forEach(([i, j], k) => {
-        const r = num(row[`r${String(k)}`])
-        const ri = matrix[i]
-        const rj = matrix[j]
-        if (ri !== undefined) ri[j] = r
-        if (rj !== undefined) rj[i] = r
-      })
-    }
-    correlations = { columns: corrCols.map((c) => c.name), matrix }
-  }
-
   const target =
     options.target === undefined ? undefined : await associate(session, t, options.target, profiles)
   return {
     rowCount,
     columns: profiles,
-    ...(correlations === undefined ? {} : { correlations }),
+    ...(sampled.correlations === undefined ? {} : { correlations: sampled.correlations }),
     ...(target === undefined ? {} : { target }),
-    computedWith: { exactDistinctRows, histogramBins: bins, quantileRows },
+    computedWith: { exactDistinctRows, histogramBins: bins, quantileRows: sampled.rows },
+  }
+}
+
+/**
+ * Awaits all three (none is left running on a connection about to close), runs `cleanup`, then
+ * returns the values or throws the first failure.
+ */
+async function settled<A, B, C>(
+  work: readonly [Promise<A>, Promise<B>, Promise<C>],
+  cleanup: () => void,
+): Promise<[A, B, C]> {
+  const [a, b, c] = await Promise.allSettled(work)
+  cleanup()
+  if (a.status === 'rejected') throw a.reason
+  if (b.status === 'rejected') throw b.reason
+  if (c.status === 'rejected') throw c.reason
+  return [a.value, b.value, c.value]
+}
+
+type TopValues = { value: string; count: number }[]
+
+/**
+ * Distinct counts (into each column's stats) and top-k values. Top-k goes to everything that is
+ * not a continuous number (and to numbers with at most 20 values). Returns the top-k values and
+ * the columns whose count is a HyperLogLog estimate.
+ */
+async function distinctAndTop(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  statsOf: (c: Col) => Stats | undefined,
+  opts: { approx: boolean; large: boolean; topK: number },
+): Promise<{ tops: Map<string, TopValues>; estimated: Set<string> }> {
+  const tops = new Map<string, TopValues>()
+  const ranked = new Map<string, (TopValues[number] & { r: number })[]>()
+  const estimated = new Set<string>()
+  const setDistinct = (c: Col | undefined, d: unknown): void => {
+    const s = c === undefined ? undefined : statsOf(c)
+    if (s !== undefined) s.distinct = Number(d ?? 0)
+  }
+  const limit = String(opts.topK)
+
+  // Non-numeric columns of large tables: distinct count and top-k from one GROUP BY each.
+  const grouped = opts.large ? columns.filter((c) => !c.numeric) : []
+  for (const batch of chunks(grouped, GROUPED_BATCH)) {
+    const ctes = batch.map(
+      (c, i) =>
+        `g${String(i)} AS MATERIALIZED (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1)`,
+    )
+    const parts = batch.map(
+      (_, i) =>
+        `SELECT ${String(i)} AS i, (SELECT count(*) FROM g${String(i)}) AS d, v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM (SELECT v::VARCHAR AS v, n FROM g${String(i)} ORDER BY 2 DESC, 1 LIMIT ${limit})`,
+    )
+    const rows = await session.rows(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`)
+    for (const r of rows) {
+      const c = batch[Number(r['i'])]
+      if (c === undefined) continue
+      setDistinct(c, r['d'])
+      const list = ranked.get(c.name) ?? []
+      list.push({ value: valueText(r['v']), count: Number(r['n']), r: Number(r['r']) })
+      ranked.set(c.name, list)
+    }
+  }
+  // The UNION ALL interleaves columns; `r` restores DuckDB's order (count desc, then text).
+  for (const [name, list] of ranked) {
+    tops.set(
+      name,
+      list.sort((a, b) => a.r - b.r).map(({ value, count }) => ({ value, count })),
+    )
+  }
+
+  // Everything else: exact counts where required or cheap, HyperLogLog estimates otherwise.
+  const rest = columns.filter((c) => !grouped.includes(c))
+  const exact: Col[] = []
+  const hll: Col[] = []
+  for (const c of rest) {
+    const s = statsOf(c)
+    const span =
+      INTEGER.test(c.type) && typeof s?.min === 'number' && typeof s.max === 'number'
+        ? s.max - s.min
+        : Number.POSITIVE_INFINITY
+    if (!opts.approx || !c.numeric || span < EXACT_INTEGER_SPAN) exact.push(c)
+    else hll.push(c)
+  }
+  for (const batch of chunks(hll, BATCH)) {
+    const exprs = batch.map((c, i) => `approx_count_distinct(${c.q}) AS d${String(i)}`)
+    const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
+    batch.forEach((c, i) => {
+      setDistinct(c, row[`d${String(i)}`])
+      estimated.add(c.name)
+    })
+  }
+  for (const batch of chunks(exact, BATCH)) {
+    if (opts.large) {
+      // One DISTINCT subquery per column, UNION ALL'd so DuckDB runs them in parallel.
+      const sql = batch
+        .map(
+          (c, i) =>
+            `SELECT ${String(i)} AS i, count(*) AS d FROM (SELECT DISTINCT ${c.q} AS v FROM ${t} WHERE ${c.q} IS NOT NULL)`,
+        )
+        .join(' UNION ALL ')
+      for (const r of await session.rows(sql)) setDistinct(batch[Number(r['i'])], r['d'])
+    } else {
+      const exprs = batch.map((c, i) => `count(DISTINCT ${c.q}) AS d${String(i)}`)
+      const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
+      batch.forEach((c, i) => {
+        setDistinct(c, row[`d${String(i)}`])
+      })
+    }
+  }
+
+  // Top-k of the rest: columns with few values get exact value counts from one batched
+  // `histogram()` pass (keys turned to text after counting); others a GROUP BY of their own.
+  const wantTop = rest.filter((c) => {
+    const s = statsOf(c)
+    return s !== undefined && s.count > 0 && !(c.numeric && s.distinct > 20)
+  })
+  const few = wantTop.filter((c) => (statsOf(c)?.distinct ?? 0) <= 1000)
+  const rank = (entries: TopValues): TopValues =>
+    entries.sort((a, b) => b.count - a.count || cmpText(a.value, b.value)).slice(0, opts.topK)
+  for (const batch of chunks(few, BATCH)) {
+    const exprs = batch.map((c, i) => `histogram(${groupExpr(c)}) AS t${String(i)}`)
+    const cols = batch.map(
+      (_, i) =>
+        `map_keys(t${String(i)})::VARCHAR[] AS k${String(i)}, map_values(t${String(i)}) AS n${String(i)}`,
+    )
+    const row: Record<string, unknown> =
+      (
+        await session.rows(`SELECT ${cols.join(', ')} FROM (SELECT ${exprs.join(', ')} FROM ${t})`)
+      )[0] ?? {}
+    batch.forEach((c, i) => {
+      const keys = listItems(row[`k${String(i)}`]) ?? []
+      const counts = listItems(row[`n${String(i)}`]) ?? []
+      tops.set(
+        c.name,
+        rank(keys.map((k, j) => ({ value: valueText(k), count: Number(counts[j]) }))),
+      )
+    })
+  }
+  for (const c of wantTop.filter((x) => !few.includes(x))) {
+    const rows = await session.rows(
+      `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+    )
+    tops.set(
+      c.name,
+      rows.map((r) => ({ value: valueText(r['v']), count: Number(r['n']) })),
+    )
+  }
+  return { tops, estimated }
+}
+
+/** Columns grouped per query for distinct counts and top-k (each holds its groups until done). */
+const GROUPED_BATCH = 8
+
+/** Orders text the way the top-k lists always have (UTF-16 code units). */
+const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Equal-width histograms of numeric columns with finite bounds, all in one pass per batch.
+ * DuckDB's `histogram(x, boundaries)` puts x in the first bucket whose boundary is ≥ x, so on −x
+ * with boundaries −edges[bins−1] … −edges[1] bucket −edges[i] holds edges[i] ≤ x < edges[i+1]
+ * (the last bin takes everything from edges[bins−1] up, the overflow bucket below edges[1]).
+ */
+async function histograms(
+  session: DuckSession,
+  t: string,
+  numericCols: readonly Col[],
+  statsOf: (c: Col) => Stats | undefined,
+  bins: number,
+): Promise<Map<string, { edges: number[]; counts: number[] }>> {
+  const hist = new Map<string, { edges: number[]; counts: number[] }>()
+  const edgesOf = (c: Col): number[] => {
+    const s = statsOf(c)
+    const lo = typeof s?.min === 'number' ? s.min : 0
+    const hi = typeof s?.max === 'number' ? s.max : 0
+    const width = hi > lo ? (hi - lo) / bins : 1
+    return Array.from({ length: bins + 1 }, (_, b) => lo + b * width)
+  }
+  for (const batch of chunks(numericCols, BATCH)) {
+    const edges = batch.map(edgesOf)
+    const exprs = batch.map((c, i) => {
+      const inner = (edges[i] ?? []).slice(1, bins).reverse()
+      return inner.length === 0
+        ? `count(${c.q}) AS h${String(i)}`
+        : `histogram(-(${c.q}::DOUBLE), [${inner.map((e) => doubleLiteral(-e)).join(', ')}]) AS h${String(i)}`
+    })
+    const row: Record<string, unknown> =
+      (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
+    batch.forEach((c, i) => {
+      const e = edges[i] ?? []
+      const counts = new Array<number>(bins).fill(0)
+      const value = row[`h${String(i)}`]
+      if (bins === 1) counts[0] = Number(value ?? 0)
+      else {
+        // Bucket −edges[b] is bin b; edges may repeat when the range is a few ulps wide, and then
+        // the highest bin with that edge is the one DuckDB fills.
+        const binOf = new Map<number, number>()
+        for (let b = 1; b < bins; b++) binOf.set(-(e[b] ?? 0), b)
+        for (const [key, n] of mapEntries(value)) {
+          // The overflow bucket's key is +∞ (the largest DOUBLE): values below edges[1].
+          const k = Number(key)
+          const b = key === null || k === Number.POSITIVE_INFINITY ? 0 : binOf.get(k)
+          if (b !== undefined) counts[b] = (counts[b] ?? 0) + Number(n)
+        }
+      }
+      hist.set(c.name, { edges: e, counts })
+    })
+  }
+  return hist
+}
+
+/**
+ * Quantiles of every numeric column and the correlation matrix of the numeric columns that vary
+ * (at most `maxCorrelationColumns`), from the rows or, above `sampleRows` rows, a sample chosen
+ * by a hash of the row id: deterministic for the same data, unlike a seeded reservoir under
+ * several threads. DuckDB selects the rows; the arithmetic happens here (see sample-stats.ts).
+ */
+async function sampleStats(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  numericCols: readonly Col[],
+  statsOf: (c: Col) => Stats | undefined,
+  opts: { rowCount: number; sampleRows: number; maxCorrelationColumns: number },
+): Promise<{ rows: number; correlations?: DatasetProfile['correlations'] }> {
+  const where =
+    opts.rowCount > opts.sampleRows
+      ? ` WHERE hash(rowid) % 1000000 < ${String(Math.max(1, Math.round((1_000_000 * opts.sampleRows) / opts.rowCount)))}`
+      : ''
+  const corrCols = numericCols.filter((c) => (statsOf(c)?.std ?? 0) > 0)
+  const correlate = corrCols.length >= 2 && corrCols.length <= opts.maxCorrelationColumns
+  const kept = new Map<string, SampleColumn>()
+  let rows = where === '' ? opts.rowCount : -1
+  for (const batch of chunks(
+    columns.filter((c) => c.numeric),
+    BATCH,
+  )) {
+    const sample = await readDoubles(
+      session,
+      `SELECT ${batch.map((c) => `${c.q}::DOUBLE`).join(', ')} FROM ${t}${where}`,
+      batch.map((c) => statsOf(c)?.count !== opts.rowCount),
+    )
+    rows = sample.rows
+    batch.forEach((c, j) => {
+      const col = sample.columns[j]
+      const s = statsOf(c)
+      if (col === undefined || s === undefined) return
+      s.quantiles = sampleQuantiles(col, PROFILE_QUANTILES)
+      if (correlate && corrCols.includes(c)) kept.set(c.name, col)
+    })
+    // Yield between batches, so a wide table does not hold the event loop.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  if (rows < 0) {
+    const n = await session.rows(`SELECT count(*) AS n FROM ${t}${where}`)
+    rows = Number(n[0]?.['n'] ?? 0)
+  }
+  if (!correlate) return { rows }
+  const matrix = pearsonMatrix(
+    corrCols.map((c) => kept.get(c.name) ?? { values: new Float64Array(0) }),
+  )
+  return { rows, correlations: { columns: corrCols.map((c) => c.name), matrix } }
+}
+
+/**
+ * Runs a query of DOUBLE columns and copies them out chunk by chunk. `nullable[j]` says whether
+ * column j may hold NULLs (a validity mask is kept for it only).
+ */
+async function readDoubles(
+  session: DuckSession,
+  sql: string,
+  nullable: readonly boolean[],
+): Promise<{ rows: number; columns: SampleColumn[] }> {
+  const result = await session.connection.run(sql)
+  const n = result.rowCount
+  const values = nullable.map(() => new Float64Array(n))
+  const valid = nullable.map((may) => (may ? new Uint8Array(n) : undefined))
+  let at = 0
+  for (let k = 0; k < result.chunkCount; k++) {
+    const chunk = result.getChunk(k)
+    const m = chunk.rowCount
+    for (let j = 0; j < values.length; j++) {
+      const vector = chunk.getColumnVector(j)
+      const out = values[j]
+      const ok = valid[j]
+      if (out === undefined) continue
+      for (let i = 0; i < m; i++) {
+        const v = vector.getItem(i)
+        if (typeof v === 'number') {
+          out[at + i] = v
+          if (ok !== undefined) ok[at + i] = 1
+        }
+      }
+    }
+    at += m
+  }
+  return {
+    rows: n,
+    columns: values.map((v, j) => {
+      const ok = valid[j]
+      return ok === undefined ? { values: v } : { values: v, valid: ok }
+    }),
   }
 }
 

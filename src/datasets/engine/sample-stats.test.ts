@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+
+import { pearsonMatrix, sampleQuantiles } from './sample-stats.js'
+
+const col = (xs: readonly (number | null)[]) => ({
+  values: Float64Array.from(xs, (x) => x ?? 0),
+  valid: Uint8Array.from(xs, (x) => (x === null ? 0 : 1)),
+})
+
+describe('sampleQuantiles', () => {
+  it('interpolates linearly between closest ranks, like pandas and numpy', () => {
+    // numpy.quantile([7, 1, 3, 10, 4], [0, .01, .25, .5, .9, 1]) (linear)
+    const q = sampleQuantiles(
+      { values: Float64Array.of(7, 1, 3, 10, 4) },
+      [0, 0.01, 0.25, 0.5, 0.9, 1],
+    )
+    expect(q[0]).toBe(1)
+    expect(q[1]).toBeCloseTo(1.08, 12)
+    expect(q[2]).toBe(3)
+    expect(q[3]).toBe(4)
+    expect(q[4]).toBeCloseTo(8.8, 12)
+    expect(q[5]).toBe(10)
+  })
+
+  it('skips missing values, leaves the column untouched and puts NaN last', () => {
+    const c = col([5, null, 1, 3])
+    expect(sampleQuantiles(c, [0, 0.5, 1])).toEqual([1, 3, 5])
+    expect(Array.from(c.values)).toEqual([5, 0, 1, 3])
+    expect(sampleQuantiles({ values: Float64Array.of(2, Number.NaN, 1) }, [0, 0.5, 1])).toEqual([
+      1,
+      2,
+      null,
+    ])
+    expect(sampleQuantiles(col([null, null]), [0.5])).toEqual([null])
+  })
+})
+
+describe('pearsonMatrix', () => {
+  it('matches the textbook value and is symmetric with a unit diagonal', () => {
+    const x = { values: Float64Array.of(1, 2, 3, 4, 5) }
+    const y = { values: Float64Array.of(2, 1, 4, 3, 5) }
+    const m = pearsonMatrix([x, y])
+    expect(m[0]?.[0]).toBe(1)
+    expect(m[0]?.[1]).toBeCloseTo(0.8, 12)
+    expect(m[1]?.[0]).toBe(m[0]?.[1])
+  })
+
+  it('uses pairwise-complete rows and gives null where undefined', () => {
+    const x = col([1, 2, null, 4, 100])
+    const y = col([2, 4, 5, null, 200])
+    const k = { values: Float64Array.of(3, 3, 3, 3, 3) }
+    const m = pearsonMatrix([x, y, k])
+    // rows 0, 1 and 4 only: perfectly linear
+    expect(m[0]?.[1]).toBeCloseTo(1, 12)
+    expect(m[0]?.[2]).toBeNull()
+    expect(m[2]?.[1]).toBeNull()
+    expect(pearsonMatrix([col([1, null]), col([null, 2])])[0]?.[1]).toBeNull()
+  })
+})
