@@ -61,3 +61,12 @@ export type {
   Transformer,
   TransformerEstimator,
 } from './types.js'
+export { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from './wasm.js'
+export type {
+  MemoryImport,
+  ValType,
+  WasmApi,
+  WasmInstance,
+  WasmMemory,
+  WasmModule,
+} from './wasm.js'

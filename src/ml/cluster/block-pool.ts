@@ -24,7 +24,7 @@ import {
   type MemoryViews,
 } from './kmeans-kernels.js'
 import { spawnFunctionWorker } from './spawn-worker.js'
-import { wasmApi, type WasmMemory, type WasmModule } from './wasm-asm.js'
+import { wasmApi, type WasmMemory, type WasmModule } from '../base/index.js'
 import type { Worker } from 'node:worker_threads'
 
 /** Control cells (Int32Array indices). */

@@ -34,7 +34,7 @@ import {
   op,
   wasmApi,
   type WasmModule,
-} from './wasm-asm.js'
+} from '../base/index.js'
 
 /** Typed views over the shared memory that the TypeScript kernels read and write. */
 export interface MemoryViews {
@@ -601,6 +601,9 @@ function buildLloyd(): FuncBuilder {
   return f
 }
 
+/** The kernels' memory: shared (the pool's threads run on it), imported as `env.memory`. */
+const CLUSTER_MEMORY = { name: 'memory', minPages: 1, maxPages: 65536, shared: true } as const
+
 let compiled: WasmModule | null | undefined
 
 /**
@@ -614,7 +617,9 @@ export function kernelModule(): WasmModule | null {
     compiled =
       api === undefined
         ? null
-        : new api.Module(encodeModule([buildAssign(), buildCand(), buildNorms(), buildLloyd()]))
+        : new api.Module(
+            encodeModule([buildAssign(), buildCand(), buildNorms(), buildLloyd()], CLUSTER_MEMORY),
+          )
   } catch {
     compiled = null
   }

@@ -8,7 +8,7 @@ import { estimatorChecks } from '../checks/index.js'
 
 import { KMeans, loadKMeans } from './index.js'
 import { JS_KERNELS, kernelModule, memoryViews, type KernelName } from './kmeans-kernels.js'
-import { wasmApi } from './wasm-asm.js'
+import { wasmApi } from '../base/index.js'
 
 interface KMeansCase {
   name: string

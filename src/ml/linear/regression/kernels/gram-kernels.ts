@@ -13,7 +13,17 @@
  *
  * @internal
  */
-import { FunctionBuilder, encodeModule } from './wasm-emitter.js'
+import {
+  F64,
+  FuncBuilder,
+  I32,
+  V128,
+  encodeModule,
+  op,
+  wasmApi,
+  type WasmApi,
+  type WasmModule,
+} from '../../../base/index.js'
 
 /** The kernels over one memory. All offsets are byte offsets, 16-byte aligned; `nPairs` counts row pairs. */
 export interface GramKernels {
@@ -49,16 +59,6 @@ export interface GramKernels {
   ): void
 }
 
-/** The minimal structural type of the WebAssembly API used here (no DOM lib in this build). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object
-  readonly Instance: new (
-    module: object,
-    imports: Record<string, Record<string, unknown>>,
-  ) => { readonly exports: Record<string, unknown> }
-  readonly Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer }
-}
-
 /** The (row, column) pairs of {@link GramKernels.tri4}, in output order. */
 const TRI_PAIRS: readonly (readonly [number, number])[] = [
   [0, 0],
@@ -74,155 +74,135 @@ const TRI_PAIRS: readonly (readonly [number, number])[] = [
 ]
 
 function buildModule(): Uint8Array {
+  const { get, set, i32 } = op
   // Each reduction keeps one f64x2 accumulator: lane 0 over even rows, lane 1 over odd rows.
-  const lanesSum = (f: FunctionBuilder, acc: number): void => {
-    f.get(acc).f64x2ExtractLane(0).get(acc).f64x2ExtractLane(1).f64Add()
-  }
-  const loadShift32 = new FunctionBuilder('loadShift32', ['i32', 'i32', 'i32', 'f64'], 'f64')
+  const lanesSum = (acc: number): (readonly number[])[] => [
+    get(acc),
+    op.f64x2ExtractLane(0),
+    get(acc),
+    op.f64x2ExtractLane(1),
+    op.f64Add,
+  ]
+  const loadShift32 = new FuncBuilder('loadShift32', [I32, I32, I32, F64], F64)
   {
     const f = loadShift32
     const [src, dst, n, k] = [0, 1, 2, 3]
-    const i = f.local('i32')
-    const acc = f.local('v128')
-    const kk = f.local('v128')
-    const v = f.local('v128')
-    f.v128Zero().set(acc).get(k).f64x2Splat().set(kk)
-    f.forBytes(i, n, 16, () => {
-      f.get(src).v128Load64Zero().f64x2PromoteLowF32x4().get(kk).f64x2Sub().set(v)
-      f.get(dst).get(i).i32Add().get(v).v128Store()
-      f.get(acc).get(v).f64x2Add().set(acc)
-      f.get(src).i32(8).i32Add().set(src)
+    const i = f.local(I32)
+    const acc = f.local(V128)
+    const kk = f.local(V128)
+    const v = f.local(V128)
+    f.emit(op.v128Zero, set(acc), get(k), op.f64x2Splat, set(kk))
+    f.forSteps(i, n, 16, () => {
+      f.emit(get(src), op.v128Load64Zero(), op.f64x2PromoteLowF32x4, get(kk), op.f64x2Sub, set(v))
+      f.emit(get(dst), get(i), op.i32Add, get(v), op.v128Store())
+      f.emit(get(acc), get(v), op.f64x2Add, set(acc))
+      f.emit(get(src), i32(8), op.i32Add, set(src))
     })
-    lanesSum(f, acc)
+    f.emit(...lanesSum(acc))
   }
-  const shift = new FunctionBuilder('shift', ['i32', 'i32', 'f64'], 'f64')
+  const shift = new FuncBuilder('shift', [I32, I32, F64], F64)
   {
     const f = shift
     const [x, n, k] = [0, 1, 2]
-    const i = f.local('i32')
-    const acc = f.local('v128')
-    const kk = f.local('v128')
-    const v = f.local('v128')
-    const p = f.local('i32')
-    f.v128Zero().set(acc).get(k).f64x2Splat().set(kk)
-    f.forBytes(i, n, 16, () => {
-      f.get(x).get(i).i32Add().set(p)
-      f.get(p).v128Load().get(kk).f64x2Sub().set(v)
-      f.get(p).get(v).v128Store()
-      f.get(acc).get(v).f64x2Add().set(acc)
+    const i = f.local(I32)
+    const acc = f.local(V128)
+    const kk = f.local(V128)
+    const v = f.local(V128)
+    const p = f.local(I32)
+    f.emit(op.v128Zero, set(acc), get(k), op.f64x2Splat, set(kk))
+    f.forSteps(i, n, 16, () => {
+      f.emit(get(x), get(i), op.i32Add, set(p))
+      f.emit(get(p), op.v128Load(), get(kk), op.f64x2Sub, set(v))
+      f.emit(get(p), get(v), op.v128Store())
+      f.emit(get(acc), get(v), op.f64x2Add, set(acc))
     })
-    lanesSum(f, acc)
+    f.emit(...lanesSum(acc))
   }
-  const scaleDot = new FunctionBuilder('scaleDot', ['i32', 'i32', 'i32'], 'f64')
+  const scaleDot = new FuncBuilder('scaleDot', [I32, I32, I32], F64)
   {
     const f = scaleDot
     const [x, s, n] = [0, 1, 2]
-    const i = f.local('i32')
-    const acc = f.local('v128')
-    const sv = f.local('v128')
-    const v = f.local('v128')
-    const p = f.local('i32')
-    f.v128Zero().set(acc)
-    f.forBytes(i, n, 16, () => {
-      f.get(x).get(i).i32Add().set(p)
-      f.get(s).get(i).i32Add().v128Load().set(sv)
-      f.get(p).v128Load().get(sv).f64x2Mul().set(v)
-      f.get(p).get(v).v128Store()
-      f.get(acc).get(sv).get(v).f64x2Mul().f64x2Add().set(acc)
+    const i = f.local(I32)
+    const acc = f.local(V128)
+    const sv = f.local(V128)
+    const v = f.local(V128)
+    const p = f.local(I32)
+    f.emit(op.v128Zero, set(acc))
+    f.forSteps(i, n, 16, () => {
+      f.emit(get(x), get(i), op.i32Add, set(p))
+      f.emit(get(s), get(i), op.i32Add, op.v128Load(), set(sv))
+      f.emit(get(p), op.v128Load(), get(sv), op.f64x2Mul, set(v))
+      f.emit(get(p), get(v), op.v128Store())
+      f.emit(get(acc), get(sv), get(v), op.f64x2Mul, op.f64x2Add, set(acc))
     })
-    lanesSum(f, acc)
+    f.emit(...lanesSum(acc))
   }
-  const dot = new FunctionBuilder('dot', ['i32', 'i32', 'i32'], 'f64')
+  const dot = new FuncBuilder('dot', [I32, I32, I32], F64)
   {
     const f = dot
     const [a, b, n] = [0, 1, 2]
-    const i = f.local('i32')
-    const acc = f.local('v128')
-    f.v128Zero().set(acc)
-    f.forBytes(i, n, 16, () => {
-      f.get(acc)
-      f.get(a).get(i).i32Add().v128Load()
-      f.get(b).get(i).i32Add().v128Load()
-      f.f64x2Mul().f64x2Add().set(acc)
+    const i = f.local(I32)
+    const acc = f.local(V128)
+    f.emit(op.v128Zero, set(acc))
+    f.forSteps(i, n, 16, () => {
+      f.emit(get(acc))
+      f.emit(get(a), get(i), op.i32Add, op.v128Load())
+      f.emit(get(b), get(i), op.i32Add, op.v128Load())
+      f.emit(op.f64x2Mul, op.f64x2Add, set(acc))
     })
-    lanesSum(f, acc)
+    f.emit(...lanesSum(acc))
   }
-  const tile = new FunctionBuilder('tile42', new Array(8).fill('i32') as 'i32'[], undefined)
+  const tile = new FuncBuilder('tile42', new Array<typeof I32>(8).fill(I32))
   {
     // Params 0–3: a columns, 4–5: b columns, 6: byte count, 7: out. 8 accumulators plus 6
     // loaded vectors stay within the 15 SIMD registers V8 allocates on x64 (4×2 measured
     // fastest of 2×2…4×4 at 28 features).
     const n = 6
     const out = 7
-    const i = tile.local('i32')
-    const acc = Array.from({ length: 8 }, () => tile.local('v128'))
-    const va = Array.from({ length: 4 }, () => tile.local('v128'))
-    const vb = Array.from({ length: 2 }, () => tile.local('v128'))
-    for (const s of acc) tile.v128Zero().set(s)
-    tile.forBytes(i, n, 16, () => {
+    const i = tile.local(I32)
+    const acc = Array.from({ length: 8 }, () => tile.local(V128))
+    const va = Array.from({ length: 4 }, () => tile.local(V128))
+    const vb = Array.from({ length: 2 }, () => tile.local(V128))
+    for (const s of acc) tile.emit(op.v128Zero, set(s))
+    tile.forSteps(i, n, 16, () => {
       for (let b = 0; b < 2; b++)
-        tile
-          .get(4 + b)
-          .get(i)
-          .i32Add()
-          .v128Load()
-          .set(vb[b]!)
-      for (let a = 0; a < 4; a++) tile.get(a).get(i).i32Add().v128Load().set(va[a]!)
+        tile.emit(get(4 + b), get(i), op.i32Add, op.v128Load(), set(vb[b]!))
+      for (let a = 0; a < 4; a++) tile.emit(get(a), get(i), op.i32Add, op.v128Load(), set(va[a]!))
       for (let a = 0; a < 4; a++) {
         for (let b = 0; b < 2; b++) {
           const s = acc[a * 2 + b]!
-          tile.get(s).get(va[a]!).get(vb[b]!).f64x2Mul().f64x2Add().set(s)
+          tile.emit(get(s), get(va[a]!), get(vb[b]!), op.f64x2Mul, op.f64x2Add, set(s))
         }
       }
     })
-    for (let k = 0; k < 8; k++) {
-      const s = acc[k]!
-      tile
-        .get(out)
-        .get(s)
-        .f64x2ExtractLane(0)
-        .get(s)
-        .f64x2ExtractLane(1)
-        .f64Add()
-        .f64Store(k * 8)
-    }
+    acc.forEach((s, k) => tile.emit(get(out), ...lanesSum(s), op.f64Store(k * 8)))
   }
-  const tri = new FunctionBuilder('tri4', new Array(6).fill('i32') as 'i32'[], undefined)
+  const tri = new FuncBuilder('tri4', new Array<typeof I32>(6).fill(I32))
   {
     // Params 0–3: the columns, 4: byte count, 5: out. 10 accumulators plus 4 loaded vectors.
     const n = 4
     const out = 5
-    const i = tri.local('i32')
-    const pairs = TRI_PAIRS
-    const acc = pairs.map(() => tri.local('v128'))
-    const va = Array.from({ length: 4 }, () => tri.local('v128'))
-    for (const s of acc) tri.v128Zero().set(s)
-    tri.forBytes(i, n, 16, () => {
-      for (let a = 0; a < 4; a++) tri.get(a).get(i).i32Add().v128Load().set(va[a]!)
-      pairs.forEach(([a, b], k) => {
+    const i = tri.local(I32)
+    const acc = TRI_PAIRS.map(() => tri.local(V128))
+    const va = Array.from({ length: 4 }, () => tri.local(V128))
+    for (const s of acc) tri.emit(op.v128Zero, set(s))
+    tri.forSteps(i, n, 16, () => {
+      for (let a = 0; a < 4; a++) tri.emit(get(a), get(i), op.i32Add, op.v128Load(), set(va[a]!))
+      TRI_PAIRS.forEach(([a, b], k) => {
         const s = acc[k]!
-        tri.get(s).get(va[a]!).get(va[b]!).f64x2Mul().f64x2Add().set(s)
+        tri.emit(get(s), get(va[a]!), get(va[b]!), op.f64x2Mul, op.f64x2Add, set(s))
       })
     })
-    acc.forEach((s, k) => {
-      tri
-        .get(out)
-        .get(s)
-        .f64x2ExtractLane(0)
-        .get(s)
-        .f64x2ExtractLane(1)
-        .f64Add()
-        .f64Store(k * 8)
-    })
+    acc.forEach((s, k) => tri.emit(get(out), ...lanesSum(s), op.f64Store(k * 8)))
   }
-  return encodeModule([loadShift32, shift, scaleDot, dot, tile, tri], 1)
+  return encodeModule([loadShift32, shift, scaleDot, dot, tile, tri], { name: 'mem', minPages: 1 })
 }
 
 // Compiled once per process and reused: a WebAssembly.Module is immutable, so this memo holds no
 // state a caller could observe. `null` records that this host cannot compile it.
-let compiled: object | null | undefined
+let compiled: WasmModule | null | undefined
 
-function wasmModule(api: WasmApi): object | null {
+function wasmModule(api: WasmApi): WasmModule | null {
   if (compiled === undefined) {
     try {
       compiled = new api.Module(buildModule())
@@ -359,7 +339,7 @@ function pairDot(f64: Float64Array, oa: number, ob: number, n: number): number {
  */
 export function createGramKernels(bytes: number, backend: 'auto' | 'wasm' | 'js'): GramKernels {
   if (backend !== 'js') {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+    const api = wasmApi()
     const k = api === undefined ? undefined : createWasmKernels(api, bytes)
     if (k !== undefined) return k
     if (backend === 'wasm') throw new Error('WebAssembly SIMD is not available on this host')
