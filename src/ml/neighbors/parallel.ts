@@ -5,8 +5,9 @@
  * chunk the worker is finishing.
  *
  * Measured on 10k training × 20k query rows × 28 features (brute force, compiled JavaScript,
- * two cores): 0.88 s on one thread, 0.51 s on two (1.7×), for 12% more CPU time. Small batches
- * stay on the calling thread (starting a worker costs tens of milliseconds).
+ * two cores): 0.88–0.94 s on one thread, 0.49–0.55 s on two (1.7×) when the second core is
+ * free, for 6–12% more CPU time (so about that much slower when it is not). Small batches stay
+ * on the calling thread (starting a worker costs tens of milliseconds).
  */
 import type { Neighbors, NeighborSearch, RangeQuery, SearchPlan } from './search.js'
 import { spawnModuleWorker } from './spawn-worker.js'
