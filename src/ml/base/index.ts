@@ -70,3 +70,5 @@ export type {
   WasmMemory,
   WasmModule,
 } from './wasm.js'
+export { spawnFunctionWorker, spawnModuleWorker } from './worker.js'
+export type { SpawnModuleWorkerOptions, StartupFailureSignal } from './worker.js'

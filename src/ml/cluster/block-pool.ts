@@ -16,6 +16,10 @@
  *
  * @internal
  */
+import type { Worker } from 'node:worker_threads'
+
+import { spawnFunctionWorker, wasmApi, type WasmMemory, type WasmModule } from '../base/index.js'
+
 import {
   JS_KERNELS,
   kernelModule,
@@ -23,9 +27,6 @@ import {
   type KernelName,
   type MemoryViews,
 } from './kmeans-kernels.js'
-import { spawnFunctionWorker } from './spawn-worker.js'
-import { wasmApi, type WasmMemory, type WasmModule } from '../base/index.js'
-import type { Worker } from 'node:worker_threads'
 
 /** Control cells (Int32Array indices). */
 const CTRL = {

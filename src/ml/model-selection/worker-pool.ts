@@ -1,14 +1,17 @@
 /**
  * A pool of worker threads that fit and score estimators on data shared once per pool.
  */
-import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 
 import { CancelledError, ValidationError } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
-import type { EstimatorSpec, ModelState, Progress } from '../base/index.js'
+import {
+  spawnModuleWorker,
+  type EstimatorSpec,
+  type ModelState,
+  type Progress,
+} from '../base/index.js'
 
 import type {
   FitRequest,
@@ -41,23 +44,6 @@ export function resolveJobs(nJobs: number | undefined): number {
     ])
   }
   return nJobs
-}
-
-/**
- * Starts a worker running `trial-worker`. From compiled `dist/` the sibling `.js` file runs
- * directly; from TypeScript sources (vitest, tsx) this module's URL ends in `.ts`, and the
- * worker first registers tsx's loader and then imports the `.ts` entry. (Node 20 does not
- * apply `--import` from a worker's `execArgv`, hence the small bootstrap script.)
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url
-  if (!here.endsWith('.ts')) return new Worker(new URL('./trial-worker.js', here))
-  const entry = new URL('./trial-worker.ts', here).href
-  // tsx's ESM API (its `exports` map's `import` target for `tsx/esm/api`).
-  const tsxPackage = pathToFileURL(createRequire(here).resolve('tsx/package.json'))
-  const api = new URL('./dist/esm/api/index.mjs', tsxPackage).href
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(boot, { eval: true })
 }
 
 /** The rows and folds every worker of a pool shares. */
@@ -168,7 +154,10 @@ export class WorkerPool {
   }
 
   #spawn(): Slot {
-    const worker = spawnWorker()
+    // Attached: the pool awaits its replies, and its `error`/`exit` events take the pool down.
+    const worker = spawnModuleWorker(new URL('./trial-worker.js', import.meta.url), {
+      detached: false,
+    })
     const slot: Slot = { worker, task: undefined }
     worker.on('message', (reply: WorkerReply) => {
       const task = slot.task

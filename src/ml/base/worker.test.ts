@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { spawnFunctionWorker, spawnModuleWorker } from './spawn-worker.js'
+import { spawnFunctionWorker, spawnModuleWorker } from './worker.js'
 
 function waitFor(cells: Int32Array, index: number, timeoutMs: number): number {
   const deadline = performance.now() + timeoutMs
@@ -12,22 +12,26 @@ function waitFor(cells: Int32Array, index: number, timeoutMs: number): number {
 describe('spawnModuleWorker', () => {
   it('runs a .ts module through tsx when no .js file exists, while the parent blocks', () => {
     const cells = new Int32Array(new SharedArrayBuffer(8))
-    spawnModuleWorker(
-      new URL('../../../test/fixtures/ml/cluster/echo-worker.js', import.meta.url),
-      { workerData: { cells, add: 7 } },
-    )
+    spawnModuleWorker(new URL('../../../test/fixtures/ml/base/echo-worker.js', import.meta.url), {
+      workerData: { cells, add: 7 },
+    })
     expect(waitFor(cells, 0, 20_000)).toBe(7)
   })
   it('reports a module that fails to load through the failure cells', () => {
     const cells = new Int32Array(new SharedArrayBuffer(8))
-    spawnModuleWorker(
-      new URL('../../../test/fixtures/ml/cluster/echo-worker.js', import.meta.url),
-      {
-        workerData: { cells: 'not shared memory', add: 1 },
-        failure: { cells, increment: 1, notify: 1 },
-      },
-    )
+    spawnModuleWorker(new URL('../../../test/fixtures/ml/base/echo-worker.js', import.meta.url), {
+      workerData: { cells: 'not shared memory', add: 1 },
+      failure: { cells, increment: 1, notify: 1 },
+    })
     expect(waitFor(cells, 1, 20_000)).toBe(1)
+  })
+  it('emits the load error of an attached worker (no failure signal)', async () => {
+    const worker = spawnModuleWorker(
+      new URL('../../../test/fixtures/ml/base/echo-worker.js', import.meta.url),
+      { workerData: { cells: 'not shared memory', add: 1 }, detached: false },
+    )
+    const error = await new Promise<unknown>((resolve) => worker.once('error', resolve))
+    expect(error).toBeInstanceOf(TypeError)
   })
   it('throws for a module that does not exist', () => {
     expect(() =>

@@ -4,12 +4,11 @@
  * caller, or from the source text of one self-contained function (no module loading at all,
  * so the worker starts in a few milliseconds under every runner).
  *
- * TODO(ml-base): move to `ml/base` once a second estimator family runs on workers.
- *
  * @internal
  */
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
 /** Where a worker that fails to load its module reports it (`Atomics.add` then `notify`). */
@@ -24,26 +23,40 @@ export interface StartupFailureSignal {
 /** Options of {@link spawnModuleWorker}. */
 export interface SpawnModuleWorkerOptions {
   /** Passed to the worker as `workerData` (structured clone; shared memory stays shared). */
-  readonly workerData: unknown
+  readonly workerData?: unknown
   /** Where to report a module that fails to load, so a parent blocked in `Atomics.wait` wakes. */
   readonly failure?: StartupFailureSignal
+  /**
+   * Whether the worker is `unref`ed (never keeps the process alive) with its `error` event
+   * swallowed: for helpers the caller can do without, who learn of failures through `failure`
+   * or a timeout. A pool the caller awaits (messages, `error` and `exit` events) passes `false`.
+   *
+   * @default true
+   */
+  readonly detached?: boolean
+}
+
+/**
+ * The URL of tsx's ESM API (the `import` target of `tsx/esm/api`), resolved from this module so
+ * the result does not depend on the working directory.
+ */
+function tsxApiUrl(): string {
+  const tsxPackage = pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))
+  return new URL('./dist/esm/api/index.mjs', tsxPackage).href
 }
 
 /**
  * Starts a worker running the module at `jsUrl` (a `.js` URL resolved against the caller's
- * `import.meta.url`). If that file does not exist but the `.ts` file beside it does, the worker
- * loads the TypeScript source through tsx.
+ * `import.meta.url`). If that file does not exist but the `.ts` file beside it does (a
+ * TypeScript checkout), the worker first registers tsx's loader, then imports the `.ts` source.
  *
- * Both cases boot through a small `eval` script that imports the module, so a load failure is
- * reported through `failure` instead of only as an asynchronous `error` event (a parent that
- * waits synchronously would never see that event).
+ * Both cases boot through a small `eval` script that imports the module, so with `failure` a load
+ * failure is reported through shared memory instead of only as an asynchronous `error` event (a
+ * parent that waits synchronously would never see that event).
  *
  * BAD: `new Worker(tsUrl, { execArgv: ['--import', 'tsx'] })`: on Node 20 the worker ignores
  * hooks registered by `--import`, and fails with "Unknown file extension .ts".
- * GOOD: import tsx's `tsImport` inside the worker and load the `.ts` module with it.
- *
- * The worker is `unref`ed: it never keeps the process alive. An `error` event is swallowed (the
- * caller learns of failures through `failure` or a timeout and falls back to its own thread).
+ * GOOD: import tsx's API inside the worker, `register()` its loader, then import the module.
  *
  * @throws Error if neither the `.js` nor the `.ts` file exists.
  * @example
@@ -51,31 +64,31 @@ export interface SpawnModuleWorkerOptions {
  * const w = spawnModuleWorker(new URL('./kmeans-worker.js', import.meta.url), { workerData })
  * ```
  */
-export function spawnModuleWorker(jsUrl: URL, options: SpawnModuleWorkerOptions): Worker {
+export function spawnModuleWorker(jsUrl: URL, options: SpawnModuleWorkerOptions = {}): Worker {
   const tsUrl = new URL(jsUrl.href.replace(/\.js$/, '.ts'))
   let load: string
   if (existsSync(fileURLToPath(jsUrl))) {
     load = `import(${JSON.stringify(jsUrl.href)})`
   } else if (existsSync(fileURLToPath(tsUrl))) {
-    const href = JSON.stringify(tsUrl.href)
-    // Resolved from the working directory, where a TypeScript checkout has its node_modules.
-    load = `import('tsx/esm/api').then((m) => m.tsImport(${href}, ${href}))`
+    const api = JSON.stringify(tsxApiUrl())
+    load = `import(${api}).then((m) => { m.register(); return import(${JSON.stringify(tsUrl.href)}) })`
   } else {
     throw new Error(`worker module not found: ${fileURLToPath(jsUrl)} (nor its .ts source)`)
   }
   const f = options.failure
-  const onFail =
+  // Without a failure signal the rejection is left unhandled: the worker then emits `error`
+  // with the cause and exits.
+  const boot =
     f === undefined
-      ? '() => process.exit(1)'
-      : `() => { const c = require('node:worker_threads').workerData.__startupCells;` +
-        ` Atomics.add(c, ${f.increment}, 1); Atomics.notify(c, ${f.notify}); process.exit(1) }`
+      ? load
+      : `${load}.catch(() => { const c = require('node:worker_threads').workerData.__startupCells;` +
+        ` Atomics.add(c, ${f.increment}, 1); Atomics.notify(c, ${f.notify}); process.exit(1) })`
   const workerData =
     f === undefined
       ? options.workerData
       : { ...(options.workerData as object), __startupCells: f.cells }
-  const worker = new Worker(`${load}.catch(${onFail})`, { eval: true, workerData })
-  worker.on('error', () => undefined)
-  worker.unref()
+  const worker = new Worker(boot, { eval: true, workerData })
+  if (options.detached !== false) detach(worker)
   return worker
 }
 
@@ -106,7 +119,11 @@ export function spawnFunctionWorker<D extends object>(
     ` try { (${main.toString()})(d) } catch (e) { ${signal} process.exit(1) }`
   const data = failure === undefined ? workerData : { ...workerData, __startupCells: failure.cells }
   const worker = new Worker(code, { eval: true, workerData: data })
+  detach(worker)
+  return worker
+}
+
+function detach(worker: Worker): void {
   worker.on('error', () => undefined)
   worker.unref()
-  return worker
 }
