@@ -19,6 +19,7 @@
 import { z } from 'zod'
 
 import { createColumn, type Column, type Frame } from '../../frame/index.js'
+import { closedForm } from '../base/diagnostics.js'
 import type { EstimatorEntry } from '../base/entry.js'
 import {
   assertHasFeatures,
@@ -54,7 +55,6 @@ export type DBSCANParams = z.input<typeof DBSCANParamsSchema>
 type Resolved = z.output<typeof DBSCANParamsSchema>
 
 const KIND = 'cluster.dbscan'
-const EXACT: Diagnostics = Object.freeze({ converged: true, nIter: 0, warnings: Object.freeze([]) })
 
 /**
  * DBSCAN clustering.
@@ -145,7 +145,7 @@ function expandClusters(
 export class DBSCANModel implements Predictor {
   readonly kind = KIND
   readonly featureNames: readonly string[]
-  readonly diagnostics = EXACT
+  readonly diagnostics: Diagnostics = closedForm()
   private index: RadiusIndex | undefined
   constructor(
     private readonly p: Resolved,

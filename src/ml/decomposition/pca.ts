@@ -19,6 +19,7 @@ import { z } from 'zod'
 
 import { ValidationError, createRng } from '../../core/index.js'
 import { createColumn, createFrame, type Column, type Frame } from '../../frame/index.js'
+import { closedForm } from '../base/diagnostics.js'
 import type { EstimatorEntry } from '../base/entry.js'
 import {
   assertHasFeatures,
@@ -359,12 +360,7 @@ export class PCAModel implements Transformer {
     this.explainedVarianceRatio = s.explainedVarianceRatio
     this.singularValues = s.singularValues
     this.noiseVariance = s.noiseVariance
-    this.diagnostics = Object.freeze({
-      converged: true,
-      nIter: 0,
-      warnings: Object.freeze([]),
-      solver: s.solver,
-    })
+    this.diagnostics = Object.freeze({ ...closedForm(), solver: s.solver })
   }
 
   /** `1/√explainedVariance` per component when whitening (0 for a zero-variance component). */

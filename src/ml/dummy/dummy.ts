@@ -6,6 +6,7 @@ import { z } from 'zod'
 
 import { ValidationError, createRng } from '../../core/index.js'
 import type { Column, Frame } from '../../frame/index.js'
+import { closedForm } from '../base/diagnostics.js'
 import type { EstimatorEntry } from '../base/entry.js'
 import {
   assertMinRows,
@@ -36,12 +37,6 @@ import type {
   ModelState,
   Predictor,
 } from '../base/types.js'
-
-const CLOSED_FORM: Diagnostics = Object.freeze({
-  converged: true,
-  nIter: 0,
-  warnings: Object.freeze([]),
-})
 
 // ---------------------------------------------------------------- classifier
 
@@ -108,7 +103,7 @@ function parseParamsError(message: string): ValidationError {
 /** A fitted {@link DummyClassifier}. */
 export class DummyClassifierModel implements Classifier {
   readonly kind = CLS_KIND
-  readonly diagnostics = CLOSED_FORM
+  readonly diagnostics: Diagnostics = closedForm()
   readonly featureNames: readonly string[]
   readonly classes: readonly ClassLabel[]
   constructor(
@@ -325,7 +320,7 @@ export class LastValueRegressor implements Estimator<LastValueParams, ConstantRe
 
 /** A fitted regressor that predicts one constant (`dummy.regressor`, `dummy.last-value`). */
 export class ConstantRegressorModel implements Predictor {
-  readonly diagnostics = CLOSED_FORM
+  readonly diagnostics: Diagnostics = closedForm()
   readonly featureNames: readonly string[]
   constructor(
     readonly kind: string,

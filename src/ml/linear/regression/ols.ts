@@ -4,7 +4,7 @@
 import { z } from 'zod'
 
 import type { Column, Frame } from '../../../frame/index.js'
-import { captureFeatures, parseParams, type Estimator } from '../../base/index.js'
+import { captureFeatures, closedForm, parseParams, type Estimator } from '../../base/index.js'
 
 import { designMatrix, type LinearFitOptions } from './design.js'
 import { svdSolve } from './least-squares.js'
@@ -96,9 +96,7 @@ export class LinearRegression implements Estimator<
       ;({ xMean, yMean } = gram)
       coef = normal.coef
       diagnostics = {
-        converged: true,
-        nIter: 0,
-        warnings: normal.rank < nFeatures ? ['constant column(s) got coefficient 0'] : [],
+        ...closedForm(normal.rank < nFeatures ? ['constant column(s) got coefficient 0'] : []),
         solver: 'cholesky',
         rank: normal.rank,
       }
@@ -109,12 +107,11 @@ export class LinearRegression implements Estimator<
       ;({ xMean, yMean } = dm)
       coef = sol.coef
       diagnostics = {
-        converged: true,
-        nIter: 0,
-        warnings:
+        ...closedForm(
           sol.rank < Math.min(dm.nRows, dm.nCols)
             ? [`the design matrix is rank deficient (rank ${sol.rank}); minimum-norm solution`]
             : [],
+        ),
         solver: 'qr-svd',
         rank: sol.rank,
       }

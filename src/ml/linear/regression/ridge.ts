@@ -4,7 +4,7 @@
 import { z } from 'zod'
 
 import type { Column, Frame } from '../../../frame/index.js'
-import { captureFeatures, parseParams, type Estimator } from '../../base/index.js'
+import { captureFeatures, closedForm, parseParams, type Estimator } from '../../base/index.js'
 
 import { designMatrix, type DesignMatrix, type LinearFitOptions } from './design.js'
 import { lsqr, svdSolve } from './least-squares.js'
@@ -98,10 +98,8 @@ interface RidgeFit {
   readonly diagnostics: LinearDiagnostics
 }
 
-const closed = (solver: string, warnings: string[] = []): LinearDiagnostics => ({
-  converged: true,
-  nIter: 0,
-  warnings,
+const closed = (solver: string, warnings: readonly string[] = []): LinearDiagnostics => ({
+  ...closedForm(warnings),
   solver,
 })
 
