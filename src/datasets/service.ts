@@ -18,7 +18,7 @@ import {
   type RequestContext,
   type WorkspaceId,
 } from '../core/index.js'
-import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
+import type { ArtifactStore, BlobInfo, EventBus, MetadataStore } from '../ports/index.js'
 import type { WorkspaceService } from '../workspaces/index.js'
 import {
   openDuckSession,
@@ -254,6 +254,29 @@ export class DatasetService {
     }
   }
 
+  /**
+   * Writes the session's `src` table as Parquet (unless `parquetFile` already holds exactly it)
+   * and puts the file into the blob store.
+   */
+  private async storeParquet(
+    session: DuckSession,
+    dir: string,
+    parquetFile?: string,
+  ): Promise<BlobInfo> {
+    let file = parquetFile
+    if (file === undefined) {
+      file = path.join(dir, 'data.parquet')
+      const writer = await session.fork()
+      try {
+        await writer.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`)
+      } finally {
+        writer.close()
+      }
+    }
+    // 1 MiB reads: a tenth of the round trips of the 64 KiB default on a file of hundreds of MB.
+    return this.deps.blobs.put(createReadStream(file, { highWaterMark: 1 << 20 }))
+  }
+
   /** Writes the session's `src` table as Parquet, stores it, profiles it, records the version. */
   private async storeTable(
     ctx: RequestContext,
@@ -281,12 +304,20 @@ export class DatasetService {
         ])
       }
     }
-    let file = meta.parquetFile
-    if (file === undefined) {
-      file = path.join(dir, 'data.parquet')
-      await session.run(`COPY src TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION snappy)`)
-    }
-    const blob = await this.deps.blobs.put(createReadStream(file))
+    // Storing (write Parquet, hash and copy it into the blob store, fsync) and profiling are
+    // independent: they run side by side, the write on a connection of its own. A re-ingest of
+    // identical content profiles for nothing, but every new version is ready sooner.
+    const stored = this.storeParquet(session, dir, meta.parquetFile)
+    const profiled = profileTable(
+      session,
+      'src',
+      meta.target === undefined ? {} : { target: meta.target },
+    )
+    const [blobResult, profileResult] = await Promise.allSettled([stored, profiled])
+    if (blobResult.status === 'rejected') throw blobResult.reason
+    if (profileResult.status === 'rejected') throw profileResult.reason
+    const blob = blobResult.value
+    const profile = profileResult.value
     const digest = blob.digest
     const db = this.deps.metadata.db
 
@@ -307,11 +338,6 @@ export class DatasetService {
       name: String(r['column_name']),
       type: String(r['column_type']),
     }))
-    const profile = await profileTable(
-      session,
-      'src',
-      meta.target === undefined ? {} : { target: meta.target },
-    )
     const now = this.deps.clock.now()
     const versionId = newId()
     const outcome = { createdDataset: false }
