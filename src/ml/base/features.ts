@@ -133,13 +133,10 @@ function toMatrixOf<A extends Float64Array | Float32Array>(
   options: ToMatrixOptions,
   Ctor: new (n: number) => A,
 ): DenseMatrix<A> {
-  const kind = options.kind ?? 'this estimator'
   const layout = options.layout ?? 'row'
   const n = X.nRows
   const p = X.nColumns
-  const issues: ValidationIssue[] = []
-  for (const col of X.columns) issues.push(...numericIssues(col, options, kind))
-  if (issues.length > 0) throw new ValidationError(`${kind} needs finite numeric features`, issues)
+  assertNumericFeatures(X, options)
   const data = new Ctor(n * p)
   for (let j = 0; j < p; j++) {
     const col = X.columns[j]
@@ -156,6 +153,23 @@ function toMatrixOf<A extends Float64Array | Float32Array>(
     }
   }
   return { data, nRows: n, nCols: p, layout }
+}
+
+/**
+ * Checks the columns of `X` as {@link toMatrix} does, without copying them: numeric dtypes only,
+ * and no missing or non-finite values unless `options` allows them (`layout` is ignored).
+ *
+ * @throws ValidationError with one issue per problem, each naming the column, the count and
+ *   the first row.
+ */
+export function assertNumericFeatures(
+  X: Frame,
+  options: Omit<ToMatrixOptions, 'layout'> = {},
+): void {
+  const kind = options.kind ?? 'this estimator'
+  const issues: ValidationIssue[] = []
+  for (const col of X.columns) issues.push(...numericIssues(col, options, kind))
+  if (issues.length > 0) throw new ValidationError(`${kind} needs finite numeric features`, issues)
 }
 
 function numericIssues(col: Column, options: ToMatrixOptions, kind: string): ValidationIssue[] {

@@ -10,6 +10,7 @@ export type { EstimatorSpec, SpecInstance } from './estimator-spec.js'
 export {
   assertHasFeatures,
   assertMinRows,
+  assertNumericFeatures,
   captureFeatures,
   dtypeFamily,
   readFeatures,

@@ -8,7 +8,7 @@
 import { throwIfAborted } from '../../../core/index.js'
 import type { Column } from '../../../frame/index.js'
 
-import { createGramKernels, type GramKernels } from './kernels/gram-kernels.js'
+import { TRI_PAIRS, createGramKernels, type GramKernels } from './kernels/gram-kernels.js'
 
 /** Cross products of `Z = [X, y]` (`q = p + 1` columns, y last). */
 export interface CrossProducts {
@@ -200,20 +200,6 @@ function shiftColumn(k: GramKernels, off: number, c: number, shift: number): num
   return sum
 }
 
-/** Order of {@link GramKernels.tri4}'s outputs. */
-const TRI: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [0, 1],
-  [0, 2],
-  [0, 3],
-  [1, 1],
-  [1, 2],
-  [1, 3],
-  [2, 2],
-  [2, 3],
-  [3, 3],
-]
-
 /**
  * The upper triangle of the chunk's cross products: per block of 4 columns, one triangle
  * kernel for the diagonal block and 4×2 tiles to its right, so that (for q a multiple of 4)
@@ -232,7 +218,7 @@ function tiles(
   const col = (j: number): number => colOff(Math.min(j, last))
   for (let j = 0; j < q; j += 4) {
     k.tri4(col(j), col(j + 1), col(j + 2), col(j + 3), pairs, out)
-    TRI.forEach(([a, b], t) => {
+    TRI_PAIRS.forEach(([a, b], t) => {
       if (j + b < q) g[(j + a) * q + j + b] = f64[out / 8 + t]!
     })
     for (let c0 = j + 4; c0 < q; c0 += 2) {

@@ -4,9 +4,13 @@
  *
  * @internal
  */
-import { ValidationError, type ValidationIssue } from '../../../core/index.js'
+import { ValidationError } from '../../../core/index.js'
 import type { Column, Frame } from '../../../frame/index.js'
-import { dtypeFamily, type FitOptions } from '../../base/index.js'
+import {
+  assertNumericFeatures as assertNumericColumns,
+  dtypeFamily,
+  type FitOptions,
+} from '../../base/index.js'
 
 /** Sample weights: one finite value ≥ 0 per row, not all 0 (sklearn's `sample_weight`). */
 export type SampleWeight = Float64Array | Float32Array | readonly number[] | Column
@@ -28,36 +32,7 @@ export interface LinearFitOptions extends FitOptions {
  * @throws ValidationError with one issue per bad column.
  */
 export function assertNumericFeatures(X: Frame, kind: string): void {
-  const issues: ValidationIssue[] = []
-  for (const col of X.columns) {
-    const path = ['X', col.name]
-    if (dtypeFamily(col.dtype) !== 'numeric') {
-      issues.push({
-        path,
-        code: 'not_numeric',
-        message: `column "${col.name}" is ${col.dtype}; ${kind} takes numeric columns (encode it first, e.g. with preprocessing.one-hot)`,
-      })
-      continue
-    }
-    const validity = col.validity
-    if (validity === undefined) continue
-    let count = 0
-    let first = -1
-    for (let i = 0; i < validity.length; i++) {
-      if (validity[i] === 0) {
-        count++
-        if (first < 0) first = i
-      }
-    }
-    if (count > 0) {
-      issues.push({
-        path,
-        code: 'missing_values',
-        message: `column "${col.name}" has ${count} missing value(s), first at row ${first}; impute them first (preprocessing.simple-imputer)`,
-      })
-    }
-  }
-  if (issues.length > 0) throw new ValidationError(`${kind} needs finite numeric features`, issues)
+  assertNumericColumns(X, { kind, allowNonFinite: true })
 }
 
 /**
@@ -69,27 +44,7 @@ export function assertNumericFeatures(X: Frame, kind: string): void {
  *   finite, reporting that the values are too large to compute with.
  */
 export function assertFiniteFeatures(X: Frame, kind: string): never {
-  const issues: ValidationIssue[] = []
-  for (const col of X.columns) {
-    if (col.dtype !== 'f64' && col.dtype !== 'f32') continue
-    const v = col.values
-    let count = 0
-    let first = -1
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i]!)) {
-        count++
-        if (first < 0) first = i
-      }
-    }
-    if (count > 0) {
-      issues.push({
-        path: ['X', col.name],
-        code: 'non_finite',
-        message: `column "${col.name}" has ${count} NaN or infinite value(s), first at row ${first}`,
-      })
-    }
-  }
-  if (issues.length > 0) throw new ValidationError(`${kind} needs finite numeric features`, issues)
+  assertNumericColumns(X, { kind })
   throw new ValidationError(`${kind}: the feature values are too large (the sums overflow)`, [
     {
       path: ['X'],

@@ -60,7 +60,7 @@ export interface GramKernels {
 }
 
 /** The (row, column) pairs of {@link GramKernels.tri4}, in output order. */
-const TRI_PAIRS: readonly (readonly [number, number])[] = [
+export const TRI_PAIRS: readonly (readonly [number, number])[] = [
   [0, 0],
   [0, 1],
   [0, 2],
