@@ -33,27 +33,8 @@ export function nearestCenters(
   centers: Float64Array,
   k: number,
 ): Int32Array {
-  const cn = new Float64Array(k)
-  for (let c = 0; c < k; c++) {
-    let s = 0
-    for (let j = 0; j < p; j++) s += centers[c * p + j]! * centers[c * p + j]!
-    cn[c] = s
-  }
   const out = new Int32Array(n)
-  for (let i = 0; i < n; i++) {
-    let best = Infinity
-    let bi = 0
-    for (let c = 0; c < k; c++) {
-      let acc = 0
-      for (let j = 0; j < p; j++) acc += data[i * p + j]! * centers[c * p + j]!
-      const d = cn[c]! - (acc + acc)
-      if (d < best) {
-        best = d
-        bi = c
-      }
-    }
-    out[i] = bi
-  }
+  assignRows(data, p, null, n, centers, k, out)
   return out
 }
 
@@ -85,7 +66,7 @@ export function centerDistances(
  * arithmetic). `rows` null means all `m` rows in order.
  */
 export function assignRows(
-  data: Float32Array,
+  data: Float32Array | Float64Array,
   p: number,
   rows: Int32Array | null,
   m: number,

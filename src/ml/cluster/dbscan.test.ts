@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
-import { createColumn, createFrame, type Frame } from '../../frame/index.js'
+import { frameOf } from '../../../test/fixtures/ml/cluster/frames.js'
 import { estimatorChecks } from '../checks/index.js'
 
 import { DBSCAN, loadDBSCAN } from './index.js'
@@ -18,19 +18,6 @@ interface DBSCANCase {
 const FIXTURE = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/ml/cluster/dbscan.json', import.meta.url), 'utf8'),
 ) as { data: Record<string, number[][]>; cases: DBSCANCase[] }
-
-function frameOf(rows: readonly (readonly number[])[]): Frame {
-  const p = rows[0]!.length
-  return createFrame(
-    Array.from({ length: p }, (_, j) =>
-      createColumn({
-        name: `x${j}`,
-        dtype: 'f64',
-        values: Float64Array.from(rows, (r) => Math.fround(r[j]!)),
-      }),
-    ),
-  )
-}
 
 describe('checkEstimator', () => {
   for (const c of estimatorChecks({

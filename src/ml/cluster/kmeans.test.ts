@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 
 import { createRng } from '../../core/index.js'
 import { createColumn, createFrame, type Frame } from '../../frame/index.js'
+import { frameOf } from '../../../test/fixtures/ml/cluster/frames.js'
 import { estimatorChecks } from '../checks/index.js'
 
 import { KMeans, loadKMeans } from './index.js'
@@ -26,20 +27,6 @@ interface KMeansCase {
 const FIXTURE = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/ml/cluster/kmeans.json', import.meta.url), 'utf8'),
 ) as { data: Record<string, number[][]>; cases: KMeansCase[] }
-
-/** A frame of f64 columns `x0…` holding the float32 value of each fixture number. */
-function frameOf(rows: readonly (readonly number[])[]): Frame {
-  const p = rows[0]!.length
-  return createFrame(
-    Array.from({ length: p }, (_, j) =>
-      createColumn({
-        name: `x${j}`,
-        dtype: 'f64',
-        values: Float64Array.from(rows, (r) => Math.fround(r[j]!)),
-      }),
-    ),
-  )
-}
 
 function blobs(n: number, p: number, k: number, seed: number): Frame {
   const rng = createRng(seed)
