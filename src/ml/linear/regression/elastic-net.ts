@@ -23,11 +23,13 @@ import { designMatrix, type LinearFitOptions } from './design.js'
 import { LinearRegressionModel, linearModelLoader, type LinearDiagnostics } from './linear-model.js'
 import { gramProblem, interceptOf, readFitInput } from './problem.js'
 
-const common = {
-  /** The penalty strength. @default 1 */
-  alpha: z.number().min(0).default(1),
-  /** Fit an intercept (center X and y first; the intercept is not penalised). @default true */
-  fitIntercept: z.boolean().default(true),
+/**
+ * The coordinate-descent solver's parameters, shared by {@link Lasso}, {@link ElasticNet} and
+ * the regularisation paths (sklearn's names in camelCase).
+ *
+ * @internal
+ */
+export const CD_SOLVER_FIELDS = {
   /**
    * Run coordinate descent on the precomputed Gram matrix `XᵀX` (one pass over X, then O(p²)
    * per epoch instead of O(np)). `auto` precomputes when there are more rows than features.
@@ -49,6 +51,14 @@ const common = {
   selection: z.enum(['cyclic', 'random']).default('cyclic'),
   /** Seed of `selection: 'random'` (sklearn `random_state`). @default 0 */
   seed: z.int().min(0).max(0xffffffff).default(0),
+}
+
+const common = {
+  /** The penalty strength. @default 1 */
+  alpha: z.number().min(0).default(1),
+  /** Fit an intercept (center X and y first; the intercept is not penalised). @default true */
+  fitIntercept: z.boolean().default(true),
+  ...CD_SOLVER_FIELDS,
 }
 
 /** Parameters of {@link Lasso} (sklearn names in camelCase). */

@@ -9,7 +9,7 @@ import type { Column, Frame } from '../../../frame/index.js'
 import { parseParams } from '../../base/index.js'
 
 import type { LinearFitOptions } from './design.js'
-import { createCdSolver } from './elastic-net.js'
+import { CD_SOLVER_FIELDS, createCdSolver } from './elastic-net.js'
 import { interceptOf, readFitInput } from './problem.js'
 
 /** Options of {@link enetPath} (sklearn's `enet_path` arguments in camelCase). */
@@ -28,18 +28,7 @@ export const EnetPathOptionsSchema = z.strictObject({
    * @default false
    */
   fitIntercept: z.boolean().default(false),
-  /** @default 'auto' (Gram matrix when there are more rows than features) */
-  precompute: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-  /** @default 1000 */
-  maxIter: z.int().min(1).default(1000),
-  /** @default 1e-4 */
-  tol: z.number().min(0).default(1e-4),
-  /** @default false */
-  positive: z.boolean().default(false),
-  /** @default 'cyclic' */
-  selection: z.enum(['cyclic', 'random']).default('cyclic'),
-  /** @default 0 */
-  seed: z.int().min(0).max(0xffffffff).default(0),
+  ...CD_SOLVER_FIELDS,
 })
 /** Options of {@link enetPath} as given. */
 export type EnetPathOptions = z.input<typeof EnetPathOptionsSchema>
