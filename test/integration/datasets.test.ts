@@ -369,6 +369,15 @@ describe('edge cases and bad input', () => {
     expect(profile.correlations).toBeUndefined()
   }, 120_000)
 
+  it('keeps names that only look like a renamed repeat (a, a_1)', async () => {
+    const r = await platform.services.datasets.ingestDataset(
+      ctx,
+      src(file('lookalike.csv', 'a,a_1,b_2\n1,2,3\n')),
+      { name: 'lookalike' },
+    )
+    expect(r.version.columns.map((c) => c.name)).toEqual(['a', 'a_1', 'b_2'])
+  })
+
   it('rejects empty files, duplicate column names and bad encodings clearly, storing nothing', async () => {
     const before = await blobCount()
     await expect(

@@ -174,6 +174,40 @@ async function readCsvHeader(
   return first === undefined ? [] : Object.values(first).map(valueText)
 }
 
+/** An issue for every column whose name repeats an earlier one. */
+function duplicateNames(header: readonly string[]): ValidationIssue[] {
+  const seen = new Map<string, number>()
+  const dups: ValidationIssue[] = []
+  header.forEach((name, i) => {
+    const prev = seen.get(name)
+    if (prev !== undefined)
+      dups.push({
+        path: ['columns', i],
+        code: 'duplicate',
+        message: `column ${String(i + 1)} repeats the name '${name}' of column ${String(prev + 1)}`,
+      })
+    else seen.set(name, i)
+  })
+  return dups
+}
+
+/**
+ * Whether DuckDB may have renamed a repeated header name: it keeps the first and appends `_N` to
+ * the others, so without a column named `<another column>_<digits>` (compared case-insensitively,
+ * as DuckDB does) nothing was renamed and the header need not be read again.
+ */
+async function mayHaveRenamedColumns(session: DuckSession): Promise<boolean> {
+  const cols = await session.rows(
+    "SELECT column_name FROM information_schema.columns WHERE table_name = 'src'",
+  )
+  const names = cols.map((c) => valueText(c['column_name']).toLowerCase())
+  const all = new Set(names)
+  return names.some((n) => {
+    const m = /^(.*)_\d+$/s.exec(n)
+    return m?.[1] !== undefined && all.has(m[1])
+  })
+}
+
 /** Reads a file into the session's `src` table. */
 async function loadFile(
   session: DuckSession,
@@ -198,20 +232,6 @@ async function loadFile(
       case 'csv':
       case 'tsv': {
         const delim = spec.format === 'tsv' ? '\t' : undefined
-        const header = await readCsvHeader(session, file, delim, encoding)
-        const seen = new Map<string, number>()
-        const dups: ValidationIssue[] = []
-        header.forEach((name, i) => {
-          const prev = seen.get(name)
-          if (prev !== undefined)
-            dups.push({
-              path: ['columns', i],
-              code: 'duplicate',
-              message: `column ${String(i + 1)} repeats the name '${name}' of column ${String(prev + 1)}`,
-            })
-          else seen.set(name, i)
-        })
-        if (dups.length > 0) throw bad(`${path.basename(file)} has duplicate column names`, dups)
         const opts = [
           'header=true',
           `encoding=${quoteLiteral(encoding)}`,
@@ -222,6 +242,10 @@ async function loadFile(
           ...(delim === undefined ? [] : [`delim=${quoteLiteral(delim)}`]),
         ]
         await session.run(`CREATE TABLE src AS SELECT * FROM read_csv(${f}, ${opts.join(', ')})`)
+        if (await mayHaveRenamedColumns(session)) {
+          const dups = duplicateNames(await readCsvHeader(session, file, delim, encoding))
+          if (dups.length > 0) throw bad(`${path.basename(file)} has duplicate column names`, dups)
+        }
         // A column of numbers with a few stray words is read as text; re-read it as numbers so
         // the stray values become rejects with their line numbers, like any malformed row.
         const mixed = await mixedNumericColumns(session)
