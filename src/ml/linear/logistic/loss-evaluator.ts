@@ -9,8 +9,9 @@
  * counter and writes each block's loss and gradient to that block's own slot. The main thread
  * waits (`Atomics.wait`) for the last block and sums the slots in block order. The result is
  * therefore bit-identical for any number of threads, and a worker that is slow to start (or never
- * starts) only means the main thread claims more blocks. Measured sync overhead: ≈ 35 µs per
- * evaluation (one notify/wait round trip).
+ * starts) only means the main thread claims more blocks. Measured synchronisation cost: 30–50 µs
+ * per evaluation (waking the workers and waiting for the last block), against ≈ 20 ms of work
+ * per evaluation on 800k × 28 rows with two threads.
  */
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
