@@ -9,8 +9,10 @@
  * free, for 6–12% more CPU time (so about that much slower when it is not). Small batches stay
  * on the calling thread (starting a worker costs tens of milliseconds).
  */
+import type { Worker } from 'node:worker_threads'
+
 import type { Neighbors, NeighborSearch, RangeQuery, SearchPlan } from './search.js'
-import { spawnModuleWorker } from './spawn-worker.js'
+import { spawnModuleWorker } from '../base/index.js'
 
 /** Control cells (an `Int32Array` over a `SharedArrayBuffer`). */
 const NEXT = 0 // the next chunk to claim
@@ -41,7 +43,7 @@ export interface QueryJob {
   readonly k: number
   readonly distances: Float64Array
   readonly indices: Int32Array
-  readonly control: Int32Array
+  readonly control: Int32Array<SharedArrayBuffer>
   readonly nChunks: number
 }
 
@@ -131,12 +133,7 @@ export function queryParallel(
   }
   const { control } = job
   control[WORKER_CHUNK] = -1
-  const worker = spawnModuleWorker(
-    new URL('./query-worker.js', import.meta.url),
-    job,
-    control,
-    FAILED,
-  )
+  const worker = startWorker(job)
   const query = search.rangeQuery(k, 0)
   if (worker !== undefined && options.workerOnly === true) waitForWorker(job)
   runChunks(job, query, false)
@@ -151,7 +148,7 @@ export function queryParallel(
         }
       }
     }
-    if (Atomics.load(control, FAILED) === 1) redo(job, query)
+    if (Atomics.load(control, FAILED) !== 0) redo(job, query)
     void worker.terminate()
   }
   if (options.stats !== undefined) options.stats.workerChunks = Atomics.load(control, WORKER_DONE)
@@ -172,4 +169,16 @@ function redo(job: QueryJob, query: RangeQuery): void {
   const b = Atomics.load(job.control, WORKER_CHUNK)
   if (b < 0) return
   query(job.queries, b * CHUNK, Math.min(job.m, (b + 1) * CHUNK), job.distances, job.indices)
+}
+
+/** The query worker, or `undefined` (one thread answers) when its module is not there. */
+function startWorker(job: { readonly control: Int32Array<SharedArrayBuffer> }): Worker | undefined {
+  try {
+    return spawnModuleWorker(new URL('./query-worker.js', import.meta.url), {
+      workerData: job,
+      failure: { cells: job.control, increment: FAILED, notify: FAILED },
+    })
+  } catch {
+    return undefined
+  }
 }
