@@ -337,6 +337,100 @@ describe('splits', () => {
   })
 })
 
+describe('profiles of large tables (one query per column)', () => {
+  it('counts, groups and bins every column type exactly', async () => {
+    const n = 120_000
+    const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + (i % 100)))
+    const lines = ['id,small,x,cat,ts,flag,empty']
+    for (let i = 0; i < n; i++) {
+      const ts = day(i).toISOString().replace('T', ' ').slice(0, 19)
+      lines.push(
+        `${String(i)},${i % 1000 === 0 ? '' : String(i % 7)},${String((i % 1000) / 8)},${i % 500 === 0 ? '' : `c${String(i % 13)}`},${ts},${String(i % 3 === 0)},`,
+      )
+    }
+    await platform.services.datasets.ingestDataset(ctx, src(file('large.csv', lines.join('\n'))), {
+      name: 'large',
+    })
+    const profile = await platform.services.datasets.getProfile(ctx, 'large')
+    const col = (name: string) => profile.columns.find((c) => c.name === name)!
+    const rows = Array.from({ length: n }, (_, i) => i)
+    const small = rows.filter((i) => i % 1000 !== 0).map((i) => i % 7)
+    const cats = rows.filter((i) => i % 500 !== 0).map((i) => `c${String(i % 13)}`)
+    const tally = (xs: readonly (string | number)[]) => {
+      const m = new Map<string, number>()
+      for (const x of xs) m.set(String(x), (m.get(String(x)) ?? 0) + 1)
+      return [...m].map(([value, count]) => ({ value, count }))
+    }
+    const top = (xs: readonly (string | number)[]) =>
+      tally(xs)
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+        .slice(0, 10)
+    // numpy's rule: bin b holds edges[b] <= x < edges[b + 1], the last bin closed
+    const histogram = (xs: readonly number[]) => {
+      const lo = Math.min(...xs)
+      const w = (Math.max(...xs) - lo) / 20
+      const edges = Array.from({ length: 21 }, (_, b) => lo + b * w)
+      const counts = new Array<number>(20).fill(0)
+      for (const x of xs) {
+        let b = 19
+        while (b > 0 && edges[b]! > x) b--
+        counts[b]!++
+      }
+      return { edges, counts }
+    }
+
+    expect(col('id')).toMatchObject({
+      count: n,
+      distinct: n,
+      min: 0,
+      max: n - 1,
+      semanticType: 'id',
+    })
+    expect(col('small')).toMatchObject({
+      count: small.length,
+      missing: n - small.length,
+      distinct: 7,
+      distinctApprox: false,
+      min: 0,
+      max: 6,
+      topK: top(small),
+      histogram: histogram(small),
+    })
+    const xs = rows.map((i) => (i % 1000) / 8)
+    expect(col('x')).toMatchObject({
+      distinct: 1000,
+      min: 0,
+      max: 124.875,
+      histogram: histogram(xs),
+    })
+    expect(col('cat')).toMatchObject({
+      count: cats.length,
+      distinct: 13,
+      topK: top(cats),
+      semanticType: 'categorical',
+    })
+    expect(col('ts')).toMatchObject({
+      count: n,
+      distinct: 100,
+      min: '2024-01-01 00:00:00',
+      max: '2024-04-09 00:00:00',
+      semanticType: 'datetime',
+    })
+    expect(col('ts').topK?.[0]).toEqual({ value: '2024-01-01 00:00:00', count: n / 100 })
+    expect(col('flag')).toMatchObject({
+      distinct: 2,
+      topK: [
+        { value: 'false', count: n - n / 3 },
+        { value: 'true', count: n / 3 },
+      ],
+      semanticType: 'boolean',
+    })
+    expect(col('empty')).toMatchObject({ count: 0, missing: n, distinct: 0 })
+    expect(col('empty').topK).toBeUndefined()
+    expect(profile.computedWith.quantileRows).toBeLessThan(n)
+  }, 60_000)
+})
+
 describe('edge cases and bad input', () => {
   async function blobCount(): Promise<number> {
     let n = 0

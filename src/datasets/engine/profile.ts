@@ -172,19 +172,31 @@ interface Col {
   readonly numeric: boolean
 }
 
+type TopValues = { value: string; count: number }[]
+
+/** What the passes fill in, column by column. */
+interface Found {
+  readonly stats: Map<string, Stats>
+  readonly tops: Map<string, TopValues>
+  readonly hist: Map<string, { edges: number[]; counts: number[] }>
+  /** Columns whose distinct count is a HyperLogLog estimate. */
+  readonly estimated: Set<string>
+}
+
 /**
- * At or above this many rows, distinct counts and top-k values get one subquery per column,
- * UNION ALL'd so DuckDB runs them side by side; below it, per-query overhead dominates and one
- * aggregate per batch of columns is several times cheaper (10,000 columns of 2 rows: 4×).
+ * At or above this many rows, columns get queries of their own (UNION ALL'd so DuckDB runs them
+ * side by side); below it, per-query overhead dominates and one aggregate per batch of columns
+ * is several times cheaper (10,000 columns of 2 rows: 4×).
  */
 const PER_COLUMN_ROWS = 100_000
 
 /**
- * Above `exactDistinctRows` rows an integer column spanning at most this many values is still
- * counted exactly: grouping so few keys is cheaper than DuckDB's HyperLogLog (flights-3m's delay
- * and distance: 35 ms exact against 98 ms estimated).
+ * An integer column spanning fewer values than this (max − min) has few enough distinct values
+ * to fetch all of them with their counts: one GROUP BY then gives its exact distinct count (even
+ * above `exactDistinctRows` rows, where it is cheaper than DuckDB's HyperLogLog), histogram and
+ * top-k. flights-3m's delay and distance: 35 ms, against 98 ms for the estimate alone.
  */
-const EXACT_INTEGER_SPAN = 1 << 16
+const NARROW_SPAN = 1 << 16
 
 /** Types whose values group and print as themselves; anything else is grouped as text. */
 const PLAIN = /^(BOOLEAN|VARCHAR|DATE|TIMESTAMP.*|TIME.*)$/
@@ -195,21 +207,52 @@ const groupExpr = (c: Col): string => (c.numeric || PLAIN.test(c.type) ? c.q : `
 /** A literal DOUBLE that parses back to exactly `x` (a bare decimal literal would be a DECIMAL). */
 const doubleLiteral = (x: number): string => `CAST('${String(x)}' AS DOUBLE)`
 
+/** Orders text the way the top-k lists always have (UTF-16 code units). */
+const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** Columns grouped per query for distinct counts and top-k (each holds its groups until done). */
+const GROUPED_BATCH = 8
+
+/** Equal-width bin edges over [min, max] (one unit wide from min when min = max). */
+function edgesOf(s: Stats | undefined, bins: number): number[] {
+  const lo = typeof s?.min === 'number' ? s.min : 0
+  const hi = typeof s?.max === 'number' ? s.max : 0
+  const width = hi > lo ? (hi - lo) / bins : 1
+  return Array.from({ length: bins + 1 }, (_, b) => lo + b * width)
+}
+
+/** The bin of x: the last b with edges[b] ≤ x (bin 0 below edges[1], the last bin from edges[bins − 1] up). */
+function binOf(edges: readonly number[], bins: number, x: number): number {
+  let lo = 0
+  let hi = bins - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if ((edges[mid] ?? Number.POSITIVE_INFINITY) <= x) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
 /**
  * Profiles the session's table `table` (the data as it is stored): a table, not a view, and not
  * a temporary one, since other connections of the session read it too.
  *
  * ## Method
- * One aggregate pass per batch of columns computes count, missing, min, max, mean and sample
- * standard deviation. Then, independently of each other:
- * - distinct counts (exact up to `exactDistinctRows` rows, and above it for non-numeric columns
- *   and narrow integer ranges; HyperLogLog otherwise) and top-k values: non-numeric columns of
- *   large tables get both from one GROUP BY;
- * - equal-width histograms with one pass of DuckDB's binned `histogram` over the negated values,
- *   so that bins are [edges[i], edges[i+1]) by comparison with the edges themselves (numpy's rule);
- * - quantiles (linear interpolation — pandas' default) and Pearson correlations, computed here
- *   from the numeric columns of the (sampled) rows;
- * and, if a target is named, association with it (Pearson, the correlation ratio η, or Cramér's V).
+ * Independent passes, each on a connection of its own so DuckDB runs them side by side:
+ * - non-numeric columns of large tables: one GROUP BY each gives count, distinct count (exact),
+ *   min and max of dates and times, mean text length and top-k values;
+ * - the other columns: one aggregate per batch of columns gives count, min, max, mean and sample
+ *   standard deviation; then
+ *   - integer columns of large tables spanning few values: one GROUP BY each gives the exact
+ *     distinct count, histogram and top-k;
+ *   - otherwise distinct counts (exact up to `exactDistinctRows` rows, HyperLogLog above) and
+ *     top-k where there are at most 20 values; equal-width histograms from one pass of DuckDB's
+ *     binned `histogram` over the negated values;
+ *   - quantiles (linear interpolation — pandas' default) and Pearson correlations, computed here
+ *     from the numeric columns of the (sampled) rows.
+ * Histogram bins are [edges[i], edges[i+1]) by comparison with the edges themselves (numpy's
+ * rule), the last one closed. If a target is named, every column's association with it follows
+ * (Pearson, the correlation ratio η, or Cramér's V).
  *
  * ## References
  * - H. Cramér, *Mathematical Methods of Statistics*, 1946 (V). K. Pearson, 1903 (η).
@@ -232,62 +275,64 @@ export async function profileTable(
   const rowCount = Number((await session.rows(`SELECT count(*) AS n FROM ${t}`))[0]?.['n'] ?? 0)
   const approx = rowCount > exactDistinctRows
   const large = rowCount >= PER_COLUMN_ROWS
+  const found: Found = { stats: new Map(), tops: new Map(), hist: new Map(), estimated: new Set() }
+  const statsOf = (c: Col): Stats | undefined => found.stats.get(c.name)
+  const grouped = large ? columns.filter((c) => !c.numeric) : []
+  const rest = columns.filter((c) => !grouped.includes(c))
 
-  const stats = new Map<string, Stats>()
-  for (const batch of chunks(columns, BATCH)) {
-    const exprs: string[] = []
-    batch.forEach((c, i) => {
-      const orderable = c.numeric || TEMPORAL.test(c.type)
-      const v = c.numeric ? `${c.q}::DOUBLE` : c.q
-      exprs.push(`count(${c.q}) AS c${String(i)}_n`)
-      if (orderable)
-        exprs.push(
-          `min(${c.q})::VARCHAR AS c${String(i)}_min`,
-          `max(${c.q})::VARCHAR AS c${String(i)}_max`,
-        )
-      if (c.numeric) {
-        exprs.push(`avg(${v}) AS c${String(i)}_mean`, `stddev_samp(${v}) AS c${String(i)}_std`)
-      }
-      if (c.type === 'VARCHAR') exprs.push(`avg(length(${c.q})) AS c${String(i)}_len`)
-    })
-    const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
-    batch.forEach((c, i) => {
-      const k = `c${String(i)}`
-      stats.set(c.name, {
-        count: Number(row[`${k}_n`] ?? 0),
-        distinct: 0,
-        min: c.numeric ? num(row[`${k}_min`]) : row[`${k}_min`],
-        max: c.numeric ? num(row[`${k}_max`]) : row[`${k}_max`],
-        mean: num(row[`${k}_mean`]),
-        std: num(row[`${k}_std`]),
-        quantiles: null,
-        avgLength: num(row[`${k}_len`]),
+  let quantileRows = rowCount
+  let correlations: DatasetProfile['correlations']
+  await all([
+    onFork(session, (s) => groupedColumns(s, t, grouped, found, topK)),
+    (async () => {
+      await basicStats(session, t, rest, found)
+      const numericCols = rest.filter((c) => {
+        const st = statsOf(c)
+        return c.numeric && typeof st?.min === 'number' && typeof st.max === 'number'
       })
-    })
-  }
-  const statsOf = (c: Col): Stats | undefined => stats.get(c.name)
-  const numericCols = columns.filter((c) => {
-    const s = statsOf(c)
-    return c.numeric && typeof s?.min === 'number' && typeof s.max === 'number'
-  })
-
-  // The three are independent: each gets its own connection so DuckDB runs them side by side
-  // (a single query leaves a core idle in its serial phases) while this thread does arithmetic.
-  const forks = await Promise.all([session.fork(), session.fork()])
-  const [counted, hist, sampled] = await settled(
-    [
-      distinctAndTop(session, t, columns, statsOf, { approx, large, topK }),
-      histograms(forks[0], t, numericCols, statsOf, bins),
-      sampleStats(forks[1], t, columns, numericCols, statsOf, {
-        rowCount,
-        sampleRows: options.sampleRows ?? 100_000,
-        maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
-      }),
-    ] as const,
-    () => {
-      for (const f of forks) f.close()
-    },
-  )
+      const narrow = large
+        ? numericCols.filter((c) => {
+            const st = statsOf(c)
+            return (
+              INTEGER.test(c.type) &&
+              typeof st?.min === 'number' &&
+              typeof st.max === 'number' &&
+              st.max - st.min < NARROW_SPAN
+            )
+          })
+        : []
+      await all([
+        onFork(session, (s) =>
+          histograms(
+            s,
+            t,
+            numericCols.filter((c) => !narrow.includes(c)),
+            found,
+            bins,
+          ),
+        ),
+        onFork(session, async (s) => {
+          const sampled = await sampleStats(s, t, rest, numericCols, statsOf, {
+            rowCount,
+            sampleRows: options.sampleRows ?? 100_000,
+            maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
+          })
+          quantileRows = sampled.rows
+          correlations = sampled.correlations
+        }),
+        (async () => {
+          await valueCounts(session, t, narrow, found, { bins, topK })
+          await distinctAndTop(
+            session,
+            t,
+            rest.filter((c) => !narrow.includes(c)),
+            found,
+            { approx, large, topK },
+          )
+        })(),
+      ])
+    })(),
+  ])
 
   const profiles: ColumnProfile[] = columns.map((c) => {
     const s = statsOf(c) ?? {
@@ -300,9 +345,9 @@ export async function profileTable(
       quantiles: null,
       avgLength: null,
     }
-    const top = counted.tops.get(c.name) ?? []
+    const top = found.tops.get(c.name) ?? []
     const qv = s.quantiles
-    const h = hist.get(c.name)
+    const h = found.hist.get(c.name)
     return {
       name: c.name,
       storageType: c.type,
@@ -310,7 +355,7 @@ export async function profileTable(
       count: s.count,
       missing: rowCount - s.count,
       distinct: s.distinct,
-      distinctApprox: counted.estimated.has(c.name),
+      distinctApprox: found.estimated.has(c.name),
       ...(c.numeric || TEMPORAL.test(c.type) ? { min: scalar(s.min), max: scalar(s.max) } : {}),
       ...(c.numeric
         ? {
@@ -337,99 +382,213 @@ export async function profileTable(
   return {
     rowCount,
     columns: profiles,
-    ...(sampled.correlations === undefined ? {} : { correlations: sampled.correlations }),
+    ...(correlations === undefined ? {} : { correlations }),
     ...(target === undefined ? {} : { target }),
-    computedWith: { exactDistinctRows, histogramBins: bins, quantileRows: sampled.rows },
+    computedWith: { exactDistinctRows, histogramBins: bins, quantileRows },
   }
 }
 
 /**
- * Awaits all three (none is left running on a connection about to close), runs `cleanup`, then
- * returns the values or throws the first failure.
+ * Awaits every task, so none is left running on a connection about to close, then throws the
+ * first failure if any.
  */
-async function settled<A, B, C>(
-  work: readonly [Promise<A>, Promise<B>, Promise<C>],
-  cleanup: () => void,
-): Promise<[A, B, C]> {
-  const [a, b, c] = await Promise.allSettled(work)
-  cleanup()
-  if (a.status === 'rejected') throw a.reason
-  if (b.status === 'rejected') throw b.reason
-  if (c.status === 'rejected') throw c.reason
-  return [a.value, b.value, c.value]
+async function all(work: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(work)
+  for (const r of results) if (r.status === 'rejected') throw r.reason
 }
 
-type TopValues = { value: string; count: number }[]
+/** Runs `fn` on a new connection of the session, closed once `fn` has settled. */
+async function onFork<T>(session: DuckSession, fn: (s: DuckSession) => Promise<T>): Promise<T> {
+  const fork = await session.fork()
+  try {
+    return await fn(fork)
+  } finally {
+    fork.close()
+  }
+}
+
+const emptyStats = (): Stats => ({
+  count: 0,
+  distinct: 0,
+  min: null,
+  max: null,
+  mean: null,
+  std: null,
+  quantiles: null,
+  avgLength: null,
+})
+
+/** Count, min, max, mean, standard deviation and mean text length: one pass per batch. */
+async function basicStats(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+): Promise<void> {
+  for (const batch of chunks(columns, BATCH)) {
+    const exprs: string[] = []
+    batch.forEach((c, i) => {
+      const orderable = c.numeric || TEMPORAL.test(c.type)
+      const v = c.numeric ? `${c.q}::DOUBLE` : c.q
+      exprs.push(`count(${c.q}) AS c${String(i)}_n`)
+      if (orderable)
+        exprs.push(
+          `min(${c.q})::VARCHAR AS c${String(i)}_min`,
+          `max(${c.q})::VARCHAR AS c${String(i)}_max`,
+        )
+      if (c.numeric) {
+        exprs.push(`avg(${v}) AS c${String(i)}_mean`, `stddev_samp(${v}) AS c${String(i)}_std`)
+      }
+      if (c.type === 'VARCHAR') exprs.push(`avg(length(${c.q})) AS c${String(i)}_len`)
+    })
+    const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
+    batch.forEach((c, i) => {
+      const k = `c${String(i)}`
+      found.stats.set(c.name, {
+        ...emptyStats(),
+        count: Number(row[`${k}_n`] ?? 0),
+        min: c.numeric ? num(row[`${k}_min`]) : row[`${k}_min`],
+        max: c.numeric ? num(row[`${k}_max`]) : row[`${k}_max`],
+        mean: num(row[`${k}_mean`]),
+        std: num(row[`${k}_std`]),
+        avgLength: num(row[`${k}_len`]),
+      })
+    })
+  }
+}
 
 /**
- * Distinct counts (into each column's stats) and top-k values. Top-k goes to everything that is
- * not a continuous number (and to numbers with at most 20 values). Returns the top-k values and
- * the columns whose count is a HyperLogLog estimate.
+ * Non-numeric columns of large tables: each one's values and counts (one GROUP BY, kept while
+ * the statement runs) give its count, exact distinct count, min and max (dates and times), mean
+ * text length and top-k values, in DuckDB's order (count desc, then text).
+ */
+async function groupedColumns(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+  topK: number,
+): Promise<void> {
+  for (const batch of chunks(columns, GROUPED_BATCH)) {
+    const ctes = batch.map(
+      (c, i) =>
+        `g${String(i)} AS MATERIALIZED (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1)`,
+    )
+    const parts = batch.map((c, i) => {
+      const g = `g${String(i)}`
+      const ends = TEMPORAL.test(c.type)
+        ? 'min(v)::VARCHAR AS lo, max(v)::VARCHAR AS hi'
+        : 'NULL::VARCHAR AS lo, NULL::VARCHAR AS hi'
+      const len = c.type === 'VARCHAR' ? 'sum(n * length(v))::BIGINT' : 'NULL::BIGINT'
+      return `SELECT ${String(i)} AS i, s.*, top.* FROM (SELECT count(*)::BIGINT AS d, coalesce(sum(n), 0)::BIGINT AS c, ${ends}, ${len} AS len FROM ${g}) s LEFT JOIN (SELECT v::VARCHAR AS v, n, row_number() OVER (ORDER BY n DESC, v::VARCHAR) AS r FROM (SELECT * FROM ${g} ORDER BY n DESC, v::VARCHAR LIMIT ${String(topK)})) top ON true`
+    })
+    const rows = await session.rows(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`)
+    const ranked = new Map<string, (TopValues[number] & { r: number })[]>()
+    for (const r of rows) {
+      const c = batch[Number(r['i'])]
+      if (c === undefined) continue
+      const count = Number(r['c'] ?? 0)
+      const len = r['len']
+      found.stats.set(c.name, {
+        ...emptyStats(),
+        count,
+        distinct: Number(r['d'] ?? 0),
+        min: r['lo'] ?? null,
+        max: r['hi'] ?? null,
+        avgLength: len === null || len === undefined || count === 0 ? null : Number(len) / count,
+      })
+      if (r['v'] === null || r['v'] === undefined) continue
+      const list = ranked.get(c.name) ?? []
+      list.push({ value: valueText(r['v']), count: Number(r['n']), r: Number(r['r']) })
+      ranked.set(c.name, list)
+    }
+    // The UNION ALL interleaves columns; `r` restores DuckDB's order.
+    for (const [name, list] of ranked) {
+      found.tops.set(
+        name,
+        list.sort((a, b) => a.r - b.r).map(({ value, count }) => ({ value, count })),
+      )
+    }
+  }
+}
+
+/**
+ * Integer columns spanning few values: all their values with counts, from one GROUP BY each,
+ * give the exact distinct count, the histogram (binned here, against the same edges) and, with
+ * at most 20 values, the top-k.
+ */
+async function valueCounts(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+  opts: { bins: number; topK: number },
+): Promise<void> {
+  for (const batch of chunks(columns, GROUPED_BATCH)) {
+    const sql = batch
+      .map(
+        (c, i) =>
+          `SELECT ${String(i)} AS i, ${c.q}::HUGEINT AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY ${c.q}`,
+      )
+      .join(' UNION ALL ')
+    const reader = await session.read(sql)
+    const [is = [], vs = [], ns = []] = reader.getColumns()
+    const values = batch.map(() => [] as { v: bigint; n: number }[])
+    for (let k = 0; k < is.length; k++) {
+      const v = vs[k]
+      if (typeof v !== 'bigint') continue
+      values[Number(is[k])]?.push({ v, n: Number(ns[k]) })
+    }
+    batch.forEach((c, i) => {
+      const s = found.stats.get(c.name)
+      const list = values[i] ?? []
+      if (s === undefined) return
+      s.distinct = list.length
+      const edges = edgesOf(s, opts.bins)
+      const counts = new Array<number>(opts.bins).fill(0)
+      for (const { v, n } of list) {
+        const b = binOf(edges, opts.bins, Number(v))
+        counts[b] = (counts[b] ?? 0) + n
+      }
+      found.hist.set(c.name, { edges, counts })
+      if (list.length <= 20 && s.count > 0) {
+        found.tops.set(
+          c.name,
+          list
+            .map(({ v, n }) => ({ value: String(v), count: n }))
+            .sort((a, b) => b.count - a.count || cmpText(a.value, b.value))
+            .slice(0, opts.topK),
+        )
+      }
+    })
+  }
+}
+
+/**
+ * Distinct counts (into each column's stats) and top-k values of columns not grouped already:
+ * exact where required (or for non-numeric columns), HyperLogLog estimates otherwise. Top-k goes
+ * to everything that is not a continuous number (and to numbers with at most 20 values).
  */
 async function distinctAndTop(
   session: DuckSession,
   t: string,
   columns: readonly Col[],
-  statsOf: (c: Col) => Stats | undefined,
+  found: Found,
   opts: { approx: boolean; large: boolean; topK: number },
-): Promise<{ tops: Map<string, TopValues>; estimated: Set<string> }> {
-  const tops = new Map<string, TopValues>()
-  const ranked = new Map<string, (TopValues[number] & { r: number })[]>()
-  const estimated = new Set<string>()
+): Promise<void> {
+  const statsOf = (c: Col): Stats | undefined => found.stats.get(c.name)
   const setDistinct = (c: Col | undefined, d: unknown): void => {
     const s = c === undefined ? undefined : statsOf(c)
     if (s !== undefined) s.distinct = Number(d ?? 0)
   }
-  const limit = String(opts.topK)
-
-  // Non-numeric columns of large tables: distinct count and top-k from one GROUP BY each.
-  const grouped = opts.large ? columns.filter((c) => !c.numeric) : []
-  for (const batch of chunks(grouped, GROUPED_BATCH)) {
-    const ctes = batch.map(
-      (c, i) =>
-        `g${String(i)} AS MATERIALIZED (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1)`,
-    )
-    const parts = batch.map(
-      (_, i) =>
-        `SELECT ${String(i)} AS i, (SELECT count(*) FROM g${String(i)}) AS d, v, n, row_number() OVER (ORDER BY n DESC, v) AS r FROM (SELECT v::VARCHAR AS v, n FROM g${String(i)} ORDER BY 2 DESC, 1 LIMIT ${limit})`,
-    )
-    const rows = await session.rows(`WITH ${ctes.join(', ')} ${parts.join(' UNION ALL ')}`)
-    for (const r of rows) {
-      const c = batch[Number(r['i'])]
-      if (c === undefined) continue
-      setDistinct(c, r['d'])
-      const list = ranked.get(c.name) ?? []
-      list.push({ value: valueText(r['v']), count: Number(r['n']), r: Number(r['r']) })
-      ranked.set(c.name, list)
-    }
-  }
-  // The UNION ALL interleaves columns; `r` restores DuckDB's order (count desc, then text).
-  for (const [name, list] of ranked) {
-    tops.set(
-      name,
-      list.sort((a, b) => a.r - b.r).map(({ value, count }) => ({ value, count })),
-    )
-  }
-
-  // Everything else: exact counts where required or cheap, HyperLogLog estimates otherwise.
-  const rest = columns.filter((c) => !grouped.includes(c))
-  const exact: Col[] = []
-  const hll: Col[] = []
-  for (const c of rest) {
-    const s = statsOf(c)
-    const span =
-      INTEGER.test(c.type) && typeof s?.min === 'number' && typeof s.max === 'number'
-        ? s.max - s.min
-        : Number.POSITIVE_INFINITY
-    if (!opts.approx || !c.numeric || span < EXACT_INTEGER_SPAN) exact.push(c)
-    else hll.push(c)
-  }
+  const exact = columns.filter((c) => !opts.approx || !c.numeric)
+  const hll = columns.filter((c) => !exact.includes(c))
   for (const batch of chunks(hll, BATCH)) {
     const exprs = batch.map((c, i) => `approx_count_distinct(${c.q}) AS d${String(i)}`)
     const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
     batch.forEach((c, i) => {
       setDistinct(c, row[`d${String(i)}`])
-      estimated.add(c.name)
+      found.estimated.add(c.name)
     })
   }
   for (const batch of chunks(exact, BATCH)) {
@@ -451,9 +610,9 @@ async function distinctAndTop(
     }
   }
 
-  // Top-k of the rest: columns with few values get exact value counts from one batched
-  // `histogram()` pass (keys turned to text after counting); others a GROUP BY of their own.
-  const wantTop = rest.filter((c) => {
+  // Columns with few values get exact value counts from one batched `histogram()` pass (keys
+  // turned to text after counting); others a GROUP BY of their own.
+  const wantTop = columns.filter((c) => {
     const s = statsOf(c)
     return s !== undefined && s.count > 0 && !(c.numeric && s.distinct > 20)
   })
@@ -473,7 +632,7 @@ async function distinctAndTop(
     batch.forEach((c, i) => {
       const keys = listItems(row[`k${String(i)}`]) ?? []
       const counts = listItems(row[`n${String(i)}`]) ?? []
-      tops.set(
+      found.tops.set(
         c.name,
         rank(keys.map((k, j) => ({ value: valueText(k), count: Number(counts[j]) }))),
       )
@@ -481,21 +640,14 @@ async function distinctAndTop(
   }
   for (const c of wantTop.filter((x) => !few.includes(x))) {
     const rows = await session.rows(
-      `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+      `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${String(opts.topK)}`,
     )
-    tops.set(
+    found.tops.set(
       c.name,
       rows.map((r) => ({ value: valueText(r['v']), count: Number(r['n']) })),
     )
   }
-  return { tops, estimated }
 }
-
-/** Columns grouped per query for distinct counts and top-k (each holds its groups until done). */
-const GROUPED_BATCH = 8
-
-/** Orders text the way the top-k lists always have (UTF-16 code units). */
-const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * Equal-width histograms of numeric columns with finite bounds, all in one pass per batch.
@@ -507,19 +659,11 @@ async function histograms(
   session: DuckSession,
   t: string,
   numericCols: readonly Col[],
-  statsOf: (c: Col) => Stats | undefined,
+  found: Found,
   bins: number,
-): Promise<Map<string, { edges: number[]; counts: number[] }>> {
-  const hist = new Map<string, { edges: number[]; counts: number[] }>()
-  const edgesOf = (c: Col): number[] => {
-    const s = statsOf(c)
-    const lo = typeof s?.min === 'number' ? s.min : 0
-    const hi = typeof s?.max === 'number' ? s.max : 0
-    const width = hi > lo ? (hi - lo) / bins : 1
-    return Array.from({ length: bins + 1 }, (_, b) => lo + b * width)
-  }
+): Promise<void> {
   for (const batch of chunks(numericCols, BATCH)) {
-    const edges = batch.map(edgesOf)
+    const edges = batch.map((c) => edgesOf(found.stats.get(c.name), bins))
     const exprs = batch.map((c, i) => {
       const inner = (edges[i] ?? []).slice(1, bins).reverse()
       return inner.length === 0
@@ -536,19 +680,18 @@ async function histograms(
       else {
         // Bucket −edges[b] is bin b; edges may repeat when the range is a few ulps wide, and then
         // the highest bin with that edge is the one DuckDB fills.
-        const binOf = new Map<number, number>()
-        for (let b = 1; b < bins; b++) binOf.set(-(e[b] ?? 0), b)
+        const bucketBin = new Map<number, number>()
+        for (let b = 1; b < bins; b++) bucketBin.set(-(e[b] ?? 0), b)
         for (const [key, n] of mapEntries(value)) {
           // The overflow bucket's key is +∞ (the largest DOUBLE): values below edges[1].
           const k = Number(key)
-          const b = key === null || k === Number.POSITIVE_INFINITY ? 0 : binOf.get(k)
+          const b = key === null || k === Number.POSITIVE_INFINITY ? 0 : bucketBin.get(k)
           if (b !== undefined) counts[b] = (counts[b] ?? 0) + Number(n)
         }
       }
-      hist.set(c.name, { edges: e, counts })
+      found.hist.set(c.name, { edges: e, counts })
     })
   }
-  return hist
 }
 
 /**
