@@ -1,5 +1,5 @@
 /**
- * Acceptance (ML core): on every dataset in ../shared/datasets, Plinth's cross-validated scores
+ * Acceptance (ML core): on every shared dataset (shipped in examples/datasets), Plinth's cross-validated scores
  * are within 1% of scikit-learn's with equal settings: the same pipelines (imputer, scaler,
  * one-hot, then the model), the same folds (StratifiedKFold(5), no shuffle), the same scorers.
  * scikit-learn's figures are committed in test/fixtures/ml/datasets-cv (generate.py).
@@ -21,7 +21,8 @@ import { createEstimator, findEstimatorEntry } from '../../src/ml/registry.js'
 import { readCsvFrame } from '../support/csv-frame.js'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
-const DATA = path.resolve(HERE, '../../../shared/datasets')
+// The shared datasets, shipped in examples/datasets (byte-identical copies).
+const DATA = path.resolve(HERE, '../../examples/datasets')
 const FIXTURE = path.resolve(HERE, '../fixtures/ml/datasets-cv/cv-scores.json')
 
 interface DatasetCase {

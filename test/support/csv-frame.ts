@@ -1,5 +1,5 @@
 /**
- * Reads the small CSV datasets of ../shared/datasets into a Frame for ML tests: numbers become
+ * Reads the small CSV datasets of examples/datasets into a Frame for ML tests: numbers become
  * f64 columns, the named categorical columns and any non-numeric column become `cat` columns,
  * and chosen columns' zeros become missing values (mlbench_pima's convention).
  */
