@@ -278,7 +278,7 @@ export async function profileTable(
   const found: Found = { stats: new Map(), tops: new Map(), hist: new Map(), estimated: new Set() }
   const statsOf = (c: Col): Stats | undefined => found.stats.get(c.name)
   const grouped = large ? columns.filter((c) => !c.numeric) : []
-  const rest = columns.filter((c) => !grouped.includes(c))
+  const rest = large ? columns.filter((c) => c.numeric) : columns
 
   let quantileRows = rowCount
   let correlations: DatasetProfile['correlations']
@@ -301,12 +301,13 @@ export async function profileTable(
             )
           })
         : []
+      const isNarrow = new Set(narrow)
       await all([
         onFork(session, (s) =>
           histograms(
             s,
             t,
-            numericCols.filter((c) => !narrow.includes(c)),
+            numericCols.filter((c) => !isNarrow.has(c)),
             found,
             bins,
           ),
@@ -325,7 +326,7 @@ export async function profileTable(
           await distinctAndTop(
             session,
             t,
-            rest.filter((c) => !narrow.includes(c)),
+            rest.filter((c) => !isNarrow.has(c)),
             found,
             { approx, large, topK },
           )
@@ -335,16 +336,7 @@ export async function profileTable(
   ])
 
   const profiles: ColumnProfile[] = columns.map((c) => {
-    const s = statsOf(c) ?? {
-      count: 0,
-      distinct: 0,
-      min: null,
-      max: null,
-      mean: null,
-      std: null,
-      quantiles: null,
-      avgLength: null,
-    }
+    const s = statsOf(c) ?? emptyStats()
     const top = found.tops.get(c.name) ?? []
     const qv = s.quantiles
     const h = found.hist.get(c.name)
@@ -582,7 +574,7 @@ async function distinctAndTop(
     if (s !== undefined) s.distinct = Number(d ?? 0)
   }
   const exact = columns.filter((c) => !opts.approx || !c.numeric)
-  const hll = columns.filter((c) => !exact.includes(c))
+  const hll = columns.filter((c) => opts.approx && c.numeric)
   for (const batch of chunks(hll, BATCH)) {
     const exprs = batch.map((c, i) => `approx_count_distinct(${c.q}) AS d${String(i)}`)
     const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
@@ -638,7 +630,8 @@ async function distinctAndTop(
       )
     })
   }
-  for (const c of wantTop.filter((x) => !few.includes(x))) {
+  const isFew = new Set(few)
+  for (const c of wantTop.filter((x) => !isFew.has(x))) {
     const rows = await session.rows(
       `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${String(opts.topK)}`,
     )
@@ -714,6 +707,7 @@ async function sampleStats(
       : ''
   const corrCols = numericCols.filter((c) => (statsOf(c)?.std ?? 0) > 0)
   const correlate = corrCols.length >= 2 && corrCols.length <= opts.maxCorrelationColumns
+  const correlated = new Set(corrCols)
   const kept = new Map<string, SampleColumn>()
   let rows = where === '' ? opts.rowCount : -1
   for (const batch of chunks(
@@ -731,7 +725,7 @@ async function sampleStats(
       const s = statsOf(c)
       if (col === undefined || s === undefined) return
       s.quantiles = sampleQuantiles(col, PROFILE_QUANTILES)
-      if (correlate && corrCols.includes(c)) kept.set(c.name, col)
+      if (correlate && correlated.has(c)) kept.set(c.name, col)
     })
     // Yield between batches, so a wide table does not hold the event loop.
     await new Promise((resolve) => setImmediate(resolve))
