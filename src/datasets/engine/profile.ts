@@ -19,7 +19,8 @@ export interface ColumnProfile {
   readonly distinct: number
   /**
    * True when `distinct` is a HyperLogLog estimate: only above `exactDistinctRows` rows, and only
-   * for numeric columns (non-numeric columns and integers spanning few values are counted exactly).
+   * for numeric columns (non-numeric columns are always counted exactly, and so are integers
+   * spanning fewer than 65,536 values in tables of 100,000 rows or more).
    */
   readonly distinctApprox: boolean
   readonly min?: number | string | null
@@ -68,7 +69,10 @@ export interface DatasetProfile {
 export interface ProfileOptions {
   /** Column to relate every other column to. */
   readonly target?: string
-  /** Count distinct values exactly up to this many rows; estimate (HyperLogLog) above. @default 1_000_000 */
+  /**
+   * Count distinct values exactly up to this many rows; above, numeric columns may be estimated
+   * (HyperLogLog; see `ColumnProfile.distinctApprox`). @default 1_000_000
+   */
   readonly exactDistinctRows?: number
   /** @default 20 */
   readonly histogramBins?: number
