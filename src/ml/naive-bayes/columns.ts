@@ -1,7 +1,8 @@
 /**
  * The feature columns of a frame as `Float64Array`s, without copying `f64` columns.
  *
- * TODO(ml-base): a column-major fast path like this belongs in `toMatrix` (ml/base).
+ * TODO(#4): `toMatrix` could hand out unmasked `f64` columns uncopied like this (a
+ * column-view variant), and naive Bayes use it.
  */
 import type { Frame } from '../../frame/index.js'
 import { toMatrix } from '../base/index.js'

@@ -1,8 +1,8 @@
 /**
  * The feature columns of a frame as one row-major matrix, transposed in cache-sized blocks.
  *
- * TODO(ml-base): a blocked transpose like this belongs in `toMatrix` (ml/base), whose row
- * layout writes with a stride of one row per value.
+ * TODO(#4): `toMatrix` now fills row-major in the same blocks; give it an output buffer
+ * (shared memory) and this file can go.
  */
 import type { Frame } from '../../frame/index.js'
 import { toMatrix } from '../base/index.js'
