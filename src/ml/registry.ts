@@ -13,6 +13,7 @@ import { LINEAR_ESTIMATORS } from './linear/index.js'
 import { NAIVE_BAYES_ESTIMATORS } from './naive-bayes/index.js'
 import { NEIGHBORS_ESTIMATORS } from './neighbors/index.js'
 import { PREPROCESSING_ESTIMATORS } from './preprocessing/index.js'
+import { TREE_ESTIMATORS } from './tree/index.js'
 
 const BASE: readonly EstimatorEntry[] = [
   ...DUMMY_ESTIMATORS,
@@ -22,6 +23,7 @@ const BASE: readonly EstimatorEntry[] = [
   ...CLUSTER_ESTIMATORS,
   ...DECOMPOSITION_ESTIMATORS,
   ...PREPROCESSING_ESTIMATORS,
+  ...TREE_ESTIMATORS,
 ]
 
 // The composite kinds get `getEstimatorEntry` to resolve their children; they call it only when
