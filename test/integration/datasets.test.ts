@@ -450,6 +450,18 @@ describe('edge cases and bad input', () => {
     })
   })
 
+  it('counts NaN and infinities in floating columns as missing in the profile', async () => {
+    const p = file('nonfinite.csv', 'a,b\n1.5,x\nnan,y\ninf,z\n2.5,x\n-inf,y\n')
+    const r = await platform.services.datasets.ingestDataset(ctx, src(p), { name: 'nonfinite' })
+    expect(r.version.rowCount).toBe(5)
+    const profile = await platform.services.datasets.getProfile(ctx, 'nonfinite')
+    const a = profile.columns[0]
+    expect(a).toMatchObject({ count: 2, missing: 3, distinct: 2, min: 1.5, max: 2.5, mean: 2 })
+    expect(a?.std).toBeCloseTo(Math.SQRT1_2, 12)
+    expect(a?.quantiles?.p50).toBe(2)
+    expect(a?.histogram?.counts.reduce((x, y) => x + y, 0)).toBe(2)
+  })
+
   it('profiles 10,000 columns', async () => {
     const cols = Array.from({ length: 10_000 }, (_, i) => `c${String(i)}`)
     const p = file(

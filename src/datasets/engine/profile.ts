@@ -13,7 +13,7 @@ export interface ColumnProfile {
   /** The stored (DuckDB/Parquet) type, e.g. DOUBLE, BIGINT, VARCHAR, TIMESTAMP. */
   readonly storageType: string
   readonly semanticType: SemanticType
-  /** Rows with a value. */
+  /** Rows with a value (NaN and ±Infinity in floating columns count as missing). */
   readonly count: number
   readonly missing: number
   readonly distinct: number
@@ -90,6 +90,7 @@ export interface ProfileOptions {
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/
+const FLOATING = /^(FLOAT|DOUBLE|REAL)$/
 const TEMPORAL = /^(DATE|TIMESTAMP.*|TIME.*)$/
 const BOOLISH = new Set(['0', '1', 'true', 'false', 'yes', 'no', 'y', 'n', 't', 'f'])
 
@@ -171,7 +172,7 @@ function semanticTypeOf(
 interface Col {
   readonly name: string
   readonly type: string
-  /** The quoted identifier. */
+  /** The quoted identifier; for floating columns, an expression that maps NaN and ±Infinity to NULL. */
   readonly q: string
   readonly numeric: boolean
 }
@@ -274,7 +275,11 @@ export async function profileTable(
   const columns: Col[] = described.map((r) => {
     const name = String(r['column_name'])
     const type = String(r['column_type'])
-    return { name, type, q: quoteIdent(name), numeric: NUMERIC.test(type) }
+    const id = quoteIdent(name)
+    // NaN and ±Infinity have no place in a mean, a quantile or a histogram: the profile counts
+    // them as missing (pandas counts NaN as missing; DuckDB's moments fail on infinities).
+    const q = FLOATING.test(type) ? `(CASE WHEN isfinite(${id}) THEN ${id} END)` : id
+    return { name, type, q, numeric: NUMERIC.test(type) }
   })
   const rowCount = Number((await session.rows(`SELECT count(*) AS n FROM ${t}`))[0]?.['n'] ?? 0)
   const approx = rowCount > exactDistinctRows
