@@ -6,6 +6,27 @@
 import type { EstimatorEntry } from '../base/index.js'
 
 export type { FlatTree, TreeEnsemble, TreeLink } from './ensemble/types.js'
+export {
+  TreeBuilder,
+  applyLink,
+  ensembleFromState,
+  ensembleToState,
+  featureImportance,
+  makeEnsemble,
+  predictFrame,
+  predictOutput,
+  predictRaw,
+  predictRowInto,
+  predictRowOutputInto,
+} from './ensemble/index.js'
+export type {
+  EnsembleOptions,
+  FeatureRows,
+  ImportanceType,
+  PredictFrameOptions,
+  SplitSpec,
+  TreeEnsembleState,
+} from './ensemble/index.js'
 
 /** The tree kinds, for `ml/registry.ts`. */
 export const TREE_ESTIMATORS: readonly EstimatorEntry[] = []

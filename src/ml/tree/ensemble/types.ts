@@ -67,4 +67,10 @@ export interface TreeEnsemble {
   readonly aggregate: 'sum' | 'mean'
   readonly link: TreeLink
   readonly precision: 'f64' | 'f32'
+  /**
+   * Arithmetic of the running sum of tree outputs: `'f32'` rounds the base score and every
+   * partial sum to float32, as XGBoost's predictor does (imported models match it bit for bit
+   * in margin space); `'f64'` (the default when absent) sums in float64.
+   */
+  readonly accumulate?: 'f64' | 'f32'
 }

@@ -1,0 +1,146 @@
+/**
+ * The inference layout of an ensemble: all trees' nodes concatenated into a few typed arrays
+ * with global child indices, built once per ensemble and cached. Prediction kernels read only
+ * this, so a walk touches four small arrays instead of one object per tree.
+ *
+ * @internal
+ */
+import type { TreeEnsemble } from './types.js'
+
+/** Concatenated node arrays of every tree of an ensemble. */
+export interface PackedEnsemble {
+  readonly nTrees: number
+  readonly nOutputs: number
+  readonly leafWidth: number
+  /** Global id of each tree's root. */
+  readonly root: Int32Array
+  /** Output each tree adds to (leafWidth 1). */
+  readonly group: Int32Array
+  readonly feature: Int32Array
+  readonly threshold: Float64Array
+  /** Global child ids; -1 at leaves. */
+  readonly left: Int32Array
+  readonly right: Int32Array
+  readonly missingLeft: Uint8Array
+  /** `leafWidth` values per global node. */
+  readonly value: Float64Array
+  /** Global offset into `catBits`, or -1 for numeric nodes. */
+  readonly catOffset: Int32Array
+  readonly catWords: Int32Array
+  readonly catBits: Uint32Array
+  readonly hasCategorical: boolean
+  /** Inputs are rounded to float32 before comparing. */
+  readonly f32Input: boolean
+  /** Partial sums are rounded to float32. */
+  readonly f32Sum: boolean
+  /** Per output: 1 for sums, 1 / (number of trees adding to it) for means. */
+  readonly scale: Float64Array
+  readonly mean: boolean
+  readonly baseScore: Float64Array
+  /** Depth of the deepest leaf over all trees (root = 0). */
+  readonly maxDepth: number
+}
+
+// Ensembles are immutable, so their packed form is computed once and kept beside them for as
+// long as the ensemble lives (a WeakMap: no leak, no mutation of the frozen object).
+const CACHE = new WeakMap<TreeEnsemble, PackedEnsemble>()
+
+/** The packed layout of `e`, built on first use. */
+export function packEnsemble(e: TreeEnsemble): PackedEnsemble {
+  let p = CACHE.get(e)
+  if (p === undefined) {
+    p = build(e)
+    CACHE.set(e, p)
+  }
+  return p
+}
+
+function build(e: TreeEnsemble): PackedEnsemble {
+  const w = e.leafWidth
+  let nNodes = 0
+  let nBits = 0
+  for (const t of e.trees) {
+    nNodes += t.nNodes
+    nBits += t.catBits.length
+  }
+  const root = new Int32Array(e.trees.length)
+  const feature = new Int32Array(nNodes)
+  const threshold = new Float64Array(nNodes)
+  const left = new Int32Array(nNodes)
+  const right = new Int32Array(nNodes)
+  const missingLeft = new Uint8Array(nNodes)
+  const value = new Float64Array(nNodes * w)
+  const catOffset = new Int32Array(nNodes)
+  const catWords = new Int32Array(nNodes)
+  const catBits = new Uint32Array(nBits)
+  let base = 0
+  let bitBase = 0
+  let hasCategorical = false
+  let maxDepth = 0
+  for (let ti = 0; ti < e.trees.length; ti++) {
+    const t = e.trees[ti]!
+    root[ti] = base
+    feature.set(t.feature, base)
+    threshold.set(t.threshold, base)
+    missingLeft.set(t.missingLeft, base)
+    value.set(t.value, base * w)
+    catWords.set(t.catWords, base)
+    catBits.set(t.catBits, bitBase)
+    for (let i = 0; i < t.nNodes; i++) {
+      const l = t.left[i]!
+      left[base + i] = l < 0 ? -1 : l + base
+      right[base + i] = l < 0 ? -1 : t.right[i]! + base
+      const off = t.catOffset[i]!
+      if (off >= 0 && l >= 0) hasCategorical = true
+      catOffset[base + i] = off < 0 || l < 0 ? -1 : off + bitBase
+    }
+    maxDepth = Math.max(maxDepth, depthOf(t.left, t.right))
+    base += t.nNodes
+    bitBase += t.catBits.length
+  }
+  const mean = e.aggregate === 'mean'
+  const scale = new Float64Array(e.nOutputs).fill(1)
+  if (mean) {
+    const count = new Float64Array(e.nOutputs)
+    for (let ti = 0; ti < e.trees.length; ti++) {
+      if (w === 1) count[e.treeGroup[ti]!]! += 1
+      else count.fill(e.trees.length)
+    }
+    for (let k = 0; k < e.nOutputs; k++) scale[k] = count[k]! > 0 ? 1 / count[k]! : 0
+  }
+  return {
+    nTrees: e.trees.length,
+    nOutputs: e.nOutputs,
+    leafWidth: w,
+    root,
+    group: Int32Array.from(e.treeGroup),
+    feature,
+    threshold,
+    left,
+    right,
+    missingLeft,
+    value,
+    catOffset,
+    catWords,
+    catBits,
+    hasCategorical,
+    f32Input: e.precision === 'f32',
+    f32Sum: e.accumulate === 'f32',
+    scale,
+    mean,
+    baseScore: Float64Array.from(e.baseScore),
+    maxDepth,
+  }
+}
+
+function depthOf(left: Int32Array, right: Int32Array): number {
+  let max = 0
+  const stack: number[] = [0, 0]
+  while (stack.length > 0) {
+    const d = stack.pop()!
+    const i = stack.pop()!
+    if (d > max) max = d
+    if (left[i]! >= 0) stack.push(left[i]!, d + 1, right[i]!, d + 1)
+  }
+  return max
+}
