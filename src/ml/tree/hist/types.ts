@@ -25,8 +25,8 @@ export interface BinnedMatrix {
   /**
    * Numeric features: upper bounds. A present value `x` has bin `b` when
    * `cuts[f][b-1] <= x < cuts[f][b]` (bin 0 below `cuts[f][0]`; the last bin is unbounded), so a
-   * split "bin ≤ b goes left" is the threshold `x < cuts[f][b]`. Categorical features: empty
-   * (the bin is the category code).
+   * split "bin ≤ b goes left" is the threshold `x < cuts[f][b]`. Numeric features hold `nBins[f]`
+   * cuts, the last `+Infinity`. Categorical features: empty (the bin is the category code).
    */
   readonly cuts: readonly Float64Array[]
   /** 1 where the feature is categorical (bin = category code, < 255 categories). */

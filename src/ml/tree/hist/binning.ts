@@ -1,0 +1,540 @@
+/**
+ * Quantile binning of a dense matrix into Uint8 bins (XGBoost `hist` semantics), and binning of
+ * new data (a validation set, a prediction batch) with the same cut points.
+ *
+ * ## Cut points
+ * Per numeric feature, the present (non-NaN) values are sorted once (an LSD radix sort on
+ * order-preserving integer keys, carrying the row index, so each value's bin is written while
+ * walking the sorted order; no comparison sort and no per-value binary search).
+ * - At most `maxBin` distinct values: every distinct value gets its own bin, and the cut
+ *   points are the distinct values from the second on, as in XGBoost (`cuts[b]` is the value of
+ *   bin `b + 1`, so "bin ≤ b" ⇔ `x < cuts[b]`).
+ * - More: the cut points are weighted quantiles at ranks `k·W/maxBin` (k = 1 … maxBin−1, `W`
+ *   the total weight), each the distinct value whose mid-rank `rmin + w/2` is nearest, the
+ *   selection XGBoost's weighted quantile summary makes when it prunes to `maxBin + 1` entries;
+ *   repeated picks collapse, so a feature may end with fewer bins.
+ * The last bin is unbounded: `cuts[f][nBins − 1]` is `+Infinity`.
+ *
+ * @internal
+ */
+import { ValidationError, type ValidationIssue } from '../../../core/index.js'
+
+import { MISSING_BIN, type BinnedMatrix } from './types.js'
+
+/** A dense matrix: row-major unless `layout` is `'col'` (the shape of `toMatrix`'s output). */
+export interface DenseInput {
+  readonly data: Float64Array | Float32Array
+  readonly nRows: number
+  readonly nCols: number
+  readonly layout?: 'row' | 'col'
+}
+
+/** The cut points of a binning, enough to bin new data the same way. */
+export interface BinCuts {
+  readonly nFeatures: number
+  /** Number of value bins per feature. */
+  readonly nBins: Int32Array
+  /** Per numeric feature, `nBins[f]` upper bounds, the last `+Infinity`; empty when categorical. */
+  readonly cuts: readonly Float64Array[]
+  /** 1 where the feature is categorical (bin = category code). */
+  readonly categorical: Uint8Array
+}
+
+/** Options of {@link createBinnedMatrix}. */
+export interface BinningOptions {
+  /** Value bins per numeric feature, 2 … 255. @default 255 */
+  readonly maxBin?: number
+  /** Indices of categorical features (values are category codes 0 … 254, or NaN). */
+  readonly categorical?: readonly number[]
+  /** Per-row sample weights for the quantile sketch (non-negative, finite). */
+  readonly weights?: Float64Array | Float32Array
+  /**
+   * Whether `bins` lives in a `SharedArrayBuffer` (so a multi-threaded engine uses it without a
+   * copy). @default true
+   */
+  readonly shared?: boolean
+}
+
+/** Features per pass over a row-major matrix when extracting sort keys (bounds scratch memory). */
+const FEATURE_GROUP = 8
+
+/** Rounds the feature count up to a multiple of 4 (the row stride of the bins). */
+export function binRowStride(nFeatures: number): number {
+  return (nFeatures + 3) & ~3
+}
+
+/**
+ * Quantizes `X` into Uint8 bins with quantile cut points per feature (see the module notes).
+ * NaN is the missing value (bin {@link MISSING_BIN}). Deterministic: the result depends on the
+ * data and options only.
+ *
+ * @throws ValidationError for a bad `maxBin`, a categorical index out of range, a categorical
+ *   value that is not an integer code in 0 … 254, or bad weights.
+ * @example
+ * ```ts
+ * const binned = createBinnedMatrix(toMatrix32(X, { allowMissing: true }), { maxBin: 255 })
+ * ```
+ */
+export function createBinnedMatrix(X: DenseInput, options: BinningOptions = {}): BinnedMatrix {
+  const { nRows, nCols: nFeatures } = X
+  const maxBin = options.maxBin ?? 255
+  const issues: ValidationIssue[] = []
+  if (!Number.isInteger(maxBin) || maxBin < 2 || maxBin > 255)
+    issues.push({
+      path: ['maxBin'],
+      code: 'out_of_range',
+      message: 'maxBin must be an integer in 2 … 255',
+    })
+  if (X.data.length !== nRows * nFeatures)
+    issues.push({
+      path: ['X'],
+      code: 'bad_shape',
+      message: `expected ${nRows * nFeatures} values, got ${X.data.length}`,
+    })
+  const categorical = new Uint8Array(nFeatures)
+  for (const [i, f] of (options.categorical ?? []).entries()) {
+    if (!Number.isInteger(f) || f < 0 || f >= nFeatures)
+      issues.push({
+        path: ['categorical', i],
+        code: 'out_of_range',
+        message: `feature index ${f} is not in 0 … ${nFeatures - 1}`,
+      })
+    else categorical[f] = 1
+  }
+  const w = options.weights
+  if (w !== undefined) {
+    if (w.length !== nRows)
+      issues.push({
+        path: ['weights'],
+        code: 'bad_shape',
+        message: `expected ${nRows} weights, got ${w.length}`,
+      })
+    else
+      for (let r = 0; r < nRows; r++) {
+        const v = w[r]!
+        if (!(v >= 0 && v < Infinity)) {
+          issues.push({
+            path: ['weights', r],
+            code: 'invalid',
+            message: 'weights must be finite and non-negative',
+          })
+          break
+        }
+      }
+  }
+  if (issues.length > 0) throw new ValidationError('cannot bin the features', issues)
+
+  const rowStride = binRowStride(nFeatures)
+  const size = nRows * rowStride
+  const bins =
+    options.shared === false
+      ? new Uint8Array(size)
+      : new Uint8Array(new SharedArrayBuffer(Math.max(size, 4)), 0, size)
+  const nBins = new Int32Array(nFeatures)
+  const cuts: Float64Array[] = new Array<Float64Array>(nFeatures)
+  const catIssues: ValidationIssue[] = []
+
+  const f32 = X.data instanceof Float32Array
+  const rowMajor = X.layout !== 'col'
+  const sorter = new KeySorter(nRows)
+  for (let f0 = 0; f0 < nFeatures; f0 += FEATURE_GROUP) {
+    const f1 = Math.min(nFeatures, f0 + FEATURE_GROUP)
+    // Present values of each feature in the group, as sort keys with their rows.
+    const group = extractKeys(X, f0, f1, f32, rowMajor, categorical, bins, rowStride)
+    for (let f = f0; f < f1; f++) {
+      const g = group[f - f0]!
+      if (categorical[f] === 1) {
+        const nb = binCategorical(X, f, rowMajor, bins, rowStride, catIssues)
+        nBins[f] = nb
+        cuts[f] = new Float64Array(0)
+        continue
+      }
+      const sorted = sorter.sort(g.hi, g.lo, g.rows, g.n)
+      const c = binSorted(sorted, g.n, maxBin, w, bins, rowStride, f, f32 || g.lo === undefined)
+      nBins[f] = c.length
+      cuts[f] = c
+    }
+  }
+  if (catIssues.length > 0)
+    throw new ValidationError('cannot bin the categorical features', catIssues)
+  return Object.freeze({ nRows, nFeatures, rowStride, bins, nBins, cuts, categorical })
+}
+
+/**
+ * Bins `X` (same features, same order) with the cut points of an existing binning, for a
+ * validation set or any data the learner must see the way it saw the training data. Categorical
+ * codes beyond the training categories (or ≥ 255) go to the missing bin.
+ */
+export function applyCuts(
+  binning: BinCuts,
+  X: DenseInput,
+  options: { readonly shared?: boolean } = {},
+): BinnedMatrix {
+  const { nRows, nCols } = X
+  if (nCols !== binning.nFeatures)
+    throw new ValidationError('cannot bin the features', [
+      {
+        path: ['X'],
+        code: 'bad_shape',
+        message: `expected ${binning.nFeatures} features, got ${nCols}`,
+      },
+    ])
+  const nFeatures = nCols
+  const rowStride = binRowStride(nFeatures)
+  const size = nRows * rowStride
+  const bins =
+    options.shared === false
+      ? new Uint8Array(size)
+      : new Uint8Array(new SharedArrayBuffer(Math.max(size, 4)), 0, size)
+  const rowMajor = X.layout !== 'col'
+  const data = X.data
+  for (let f = 0; f < nFeatures; f++) {
+    const step = rowMajor ? nCols : 1
+    let at = rowMajor ? f : f * nRows
+    const c = binning.cuts[f]!
+    const nb = binning.nBins[f]!
+    const cat = binning.categorical[f] === 1
+    for (let r = 0, o = f; r < nRows; r++, at += step, o += rowStride)
+      bins[o] = cat ? categoryBin(data[at]!, nb) : valueBin(data[at]!, c, nb)
+  }
+  return Object.freeze({
+    nRows,
+    nFeatures,
+    rowStride,
+    bins,
+    nBins: binning.nBins,
+    cuts: binning.cuts,
+    categorical: binning.categorical,
+  })
+}
+
+/**
+ * Bins one row `x` (length `nFeatures`) into `out` (length ≥ `nFeatures`) with the cut points of
+ * `binning`. Allocates nothing. Returns `out`.
+ */
+export function binRow(binning: BinCuts, x: ArrayLike<number>, out: Uint8Array): Uint8Array {
+  for (let f = 0; f < binning.nFeatures; f++) {
+    const nb = binning.nBins[f]!
+    out[f] =
+      binning.categorical[f] === 1 ? categoryBin(x[f]!, nb) : valueBin(x[f]!, binning.cuts[f]!, nb)
+  }
+  return out
+}
+
+/** The bin of a numeric value: the number of cuts ≤ `x` among the first `nb − 1` (upper bound). */
+function valueBin(x: number, cuts: Float64Array, nb: number): number {
+  if (x !== x) return MISSING_BIN
+  let lo = 0
+  let hi = nb - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (x < cuts[mid]!) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/** The bin of a category code on new data: unseen or invalid codes are treated as missing. */
+function categoryBin(x: number, nb: number): number {
+  return x >= 0 && x < nb && Number.isInteger(x) ? x : MISSING_BIN
+}
+
+/** Bins a categorical feature in place; returns its bin count (largest code + 1, ≥ 1). */
+function binCategorical(
+  X: DenseInput,
+  f: number,
+  rowMajor: boolean,
+  bins: Uint8Array,
+  rowStride: number,
+  issues: ValidationIssue[],
+): number {
+  const { data, nRows, nCols } = X
+  const step = rowMajor ? nCols : 1
+  let at = rowMajor ? f : f * nRows
+  let max = -1
+  for (let r = 0, o = f; r < nRows; r++, at += step, o += rowStride) {
+    const x = data[at]!
+    if (x !== x) {
+      bins[o] = MISSING_BIN
+      continue
+    }
+    if (!(Number.isInteger(x) && x >= 0 && x < MISSING_BIN)) {
+      issues.push({
+        path: ['X', r, f],
+        code: 'invalid_category',
+        message: `categorical feature ${f} needs integer codes in 0 … ${MISSING_BIN - 1} (fewer than 255 categories), got ${x}`,
+      })
+      return 1
+    }
+    bins[o] = x
+    if (x > max) max = x
+  }
+  return Math.max(max + 1, 1)
+}
+
+/** Sort keys of one feature's present values. `lo` is set for 64-bit keys only. */
+interface FeatureKeys {
+  readonly n: number
+  readonly hi: Uint32Array
+  readonly lo: Uint32Array | undefined
+  readonly rows: Uint32Array
+}
+
+const f64Scratch = new Float64Array(1)
+const u32OfF64 = new Uint32Array(f64Scratch.buffer)
+const f32Scratch = new Float32Array(1)
+const u32OfF32 = new Uint32Array(f32Scratch.buffer)
+
+/**
+ * Collects the present values of features `[f0, f1)` as order-preserving unsigned keys (32-bit
+ * for float32 data or float64 columns whose values are all float32-exact, else 64-bit), with
+ * their row indices, and marks missing values in `bins` (the caller's binning fills the rest).
+ */
+function extractKeys(
+  X: DenseInput,
+  f0: number,
+  f1: number,
+  f32: boolean,
+  rowMajor: boolean,
+  categorical: Uint8Array,
+  bins: Uint8Array,
+  rowStride: number,
+): FeatureKeys[] {
+  const { data, nRows, nCols } = X
+  const out: FeatureKeys[] = []
+  for (let f = f0; f < f1; f++) {
+    if (categorical[f] === 1) {
+      out.push({ n: 0, hi: new Uint32Array(0), lo: undefined, rows: new Uint32Array(0) })
+      continue
+    }
+    const step = rowMajor ? nCols : 1
+    const start = rowMajor ? f : f * nRows
+    let exact32 = f32
+    if (!f32) {
+      exact32 = true
+      for (let r = 0, at = start; r < nRows; r++, at += step) {
+        const x = data[at]!
+        if (x === x && Math.fround(x) !== x) {
+          exact32 = false
+          break
+        }
+      }
+    }
+    const hi = new Uint32Array(nRows)
+    const lo = exact32 ? undefined : new Uint32Array(nRows)
+    const rows = new Uint32Array(nRows)
+    let n = 0
+    if (lo === undefined) {
+      for (let r = 0, at = start; r < nRows; r++, at += step) {
+        const x = data[at]!
+        if (x !== x) {
+          bins[r * rowStride + f] = MISSING_BIN
+          continue
+        }
+        f32Scratch[0] = x === 0 ? 0 : x // -0 sorts with +0
+        const u = u32OfF32[0]!
+        hi[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0
+        rows[n++] = r
+      }
+    } else {
+      for (let r = 0, at = start; r < nRows; r++, at += step) {
+        const x = data[at]!
+        if (x !== x) {
+          bins[r * rowStride + f] = MISSING_BIN
+          continue
+        }
+        f64Scratch[0] = x === 0 ? 0 : x
+        const l = u32OfF64[0]!
+        const h = u32OfF64[1]!
+        if (h & 0x80000000) {
+          hi[n] = ~h >>> 0
+          lo[n] = ~l >>> 0
+        } else {
+          hi[n] = (h | 0x80000000) >>> 0
+          lo[n] = l
+        }
+        rows[n++] = r
+      }
+    }
+    out.push({ n, hi, lo, rows })
+  }
+  return out
+}
+
+/** Decodes a 32-bit key back to its float32 value. */
+function keyToF32(k: number): number {
+  u32OfF32[0] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0
+  return f32Scratch[0]!
+}
+
+/** Decodes a 64-bit key back to its float64 value. */
+function keyToF64(h: number, l: number): number {
+  if (h & 0x80000000) {
+    u32OfF64[1] = (h & 0x7fffffff) >>> 0
+    u32OfF64[0] = l
+  } else {
+    u32OfF64[1] = ~h >>> 0
+    u32OfF64[0] = ~l >>> 0
+  }
+  return f64Scratch[0]!
+}
+
+/** Sorted keys with their rows (views into the sorter's buffers, valid until the next sort). */
+interface SortedKeys {
+  readonly hi: Uint32Array
+  readonly lo: Uint32Array | undefined
+  readonly rows: Uint32Array
+}
+
+/**
+ * LSD radix sort on 16-bit digits of 32- or 64-bit keys, carrying a row index. Stable, so ties
+ * keep row order and the result is deterministic.
+ */
+class KeySorter {
+  private readonly count = new Uint32Array(65536)
+  private readonly hi2: Uint32Array
+  private readonly lo2: Uint32Array
+  private readonly rows2: Uint32Array
+
+  constructor(n: number) {
+    this.hi2 = new Uint32Array(n)
+    this.lo2 = new Uint32Array(n)
+    this.rows2 = new Uint32Array(n)
+  }
+
+  sort(hi: Uint32Array, lo: Uint32Array | undefined, rows: Uint32Array, n: number): SortedKeys {
+    let a = { hi, lo, rows }
+    let b = { hi: this.hi2, lo: lo === undefined ? undefined : this.lo2, rows: this.rows2 }
+    // Digits from least to most significant: (lo low, lo high,) hi low, hi high.
+    const passes: [boolean, number][] =
+      lo === undefined
+        ? [
+            [true, 0],
+            [true, 16],
+          ]
+        : [
+            [false, 0],
+            [false, 16],
+            [true, 0],
+            [true, 16],
+          ]
+    for (const [useHi, shift] of passes) {
+      const src = useHi ? a.hi : a.lo!
+      const count = this.count
+      count.fill(0)
+      for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++
+      let sum = 0
+      let single = false
+      for (let d = 0; d < 65536; d++) {
+        const c = count[d]!
+        if (c === n) single = true
+        count[d] = sum
+        sum += c
+      }
+      if (single) continue // every key has this digit: the pass would not move anything
+      const ahi = a.hi
+      const alo = a.lo
+      const arows = a.rows
+      const bhi = b.hi
+      const blo = b.lo
+      const brows = b.rows
+      for (let i = 0; i < n; i++) {
+        const k = src[i]!
+        const at = count[(k >>> shift) & 0xffff]!++
+        bhi[at] = ahi[i]!
+        if (blo !== undefined) blo[at] = alo![i]!
+        brows[at] = arows[i]!
+      }
+      const t = a
+      a = b
+      b = t
+    }
+    return a
+  }
+}
+
+/**
+ * Chooses the cut points of one numeric feature from its sorted keys and writes each present
+ * row's bin. Returns the cuts (`nBins` values, the last `+Infinity`).
+ */
+function binSorted(
+  s: SortedKeys,
+  n: number,
+  maxBin: number,
+  weights: Float64Array | Float32Array | undefined,
+  bins: Uint8Array,
+  rowStride: number,
+  f: number,
+  key32: boolean,
+): Float64Array {
+  const { hi, lo, rows } = s
+  if (n === 0) return Float64Array.of(Infinity)
+  // Distinct values: starts of runs of equal keys.
+  let distinct = 1
+  for (let i = 1; i < n; i++)
+    if (hi[i] !== hi[i - 1] || (lo !== undefined && lo[i] !== lo[i - 1])) distinct++
+  const value = (i: number): number => (key32 ? keyToF32(hi[i]!) : keyToF64(hi[i]!, lo![i]!))
+  const same = (i: number, j: number): boolean =>
+    hi[i] === hi[j] && (lo === undefined || lo[i] === lo[j])
+  let cuts: Float64Array
+  if (distinct <= maxBin) {
+    cuts = new Float64Array(distinct)
+    let b = 0
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && !same(i, i - 1)) cuts[b++] = value(i)
+      bins[rows[i]! * rowStride + f] = b
+    }
+    cuts[distinct - 1] = Infinity
+    return cuts
+  }
+  // Weighted quantiles: for each target rank k·W/maxBin the distinct value whose mid-rank is
+  // nearest. Group starts and mid-ranks come from one walk over the sorted values.
+  let total = 0
+  if (weights === undefined) total = n
+  else for (let i = 0; i < n; i++) total += weights[rows[i]!]!
+  const picked: number[] = []
+  let k = 1
+  let target = total / maxBin
+  let rank = 0 // weight before the current group
+  let prevMid = -Infinity
+  let prevStart = -1
+  let i = 0
+  while (i < n && k < maxBin) {
+    let j = i
+    let gw = 0
+    while (j < n && same(j, i)) {
+      gw += weights === undefined ? 1 : weights[rows[j]!]!
+      j++
+    }
+    const mid = rank + gw / 2
+    // Every target between the previous group's mid-rank and this one's goes to the nearer.
+    while (k < maxBin && target <= mid) {
+      const start = prevStart >= 0 && target - prevMid < mid - target ? prevStart : i
+      if (start > 0 && (picked.length === 0 || picked[picked.length - 1]! < start))
+        picked.push(start)
+      k++
+      target = (k * total) / maxBin
+    }
+    prevMid = mid
+    prevStart = i
+    rank += gw
+    i = j
+  }
+  // Targets past the last group's mid-rank pick the last group.
+  if (
+    k < maxBin &&
+    prevStart > 0 &&
+    (picked.length === 0 || picked[picked.length - 1]! < prevStart)
+  )
+    picked.push(prevStart)
+  cuts = new Float64Array(picked.length + 1)
+  for (let c = 0; c < picked.length; c++) cuts[c] = value(picked[c]!)
+  cuts[picked.length] = Infinity
+  // Bins: a row's bin is the number of cut starts at or before its position.
+  let b = 0
+  for (let p = 0; p < n; p++) {
+    if (b < picked.length && p === picked[b]) b++
+    bins[rows[p]! * rowStride + f] = b
+  }
+  return cuts
+}

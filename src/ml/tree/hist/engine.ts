@@ -1,0 +1,607 @@
+/**
+ * The histogram engine: histogram passes and row partitions over one {@link BinnedMatrix}, on
+ * the calling thread alone or with `worker_threads` workers over shared memory.
+ *
+ * ## Determinism
+ * Every sum is taken in an order fixed by the data: a node of `n` rows is cut into
+ * {@link chunkCount}`(n)` chunks whose bounds depend on `n` only; each chunk's histogram is a
+ * sequential sum from zero, and the node's histogram is `((c0 + c1) + c2) + …` in chunk order.
+ * One thread computes the same chunks in the same order, so any thread count gives the same
+ * bits. Partitions are stable, so the row order (and with it every later sum) is the same too.
+ *
+ * ## Threads
+ * A command (histogram tasks or partition tasks) is published in a shared control block; the
+ * caller bumps a generation counter and notifies; every participant (the caller included)
+ * claims tasks with `Atomics.add` on a shared cursor, then counts itself finished. Workers run
+ * from source text ({@link spawnFunctionWorker}: no module loading, so they start in tens of
+ * milliseconds under every runner) and compile the same generated kernels as the caller.
+ * Nodes below {@link SMALL_NODE} rows are summed on the calling thread while the workers run.
+ *
+ * @internal
+ */
+import type { Worker } from 'node:worker_threads'
+
+import { spawnFunctionWorker } from '../../base/index.js'
+
+import {
+  FEATURE_DOUBLES,
+  HIST_KERNEL_PARAMS,
+  accumulateFeatures,
+  fillGoLeft,
+  histKernel,
+  histKernelSource,
+  partitionRange,
+  splitRows,
+} from './kernels.js'
+import type { BinnedMatrix, Histogram, HistogramEngine } from './types.js'
+
+/** Options of {@link createHistogramEngine}. */
+export interface HistogramEngineOptions {
+  /** Threads, the caller included (1 … 64). @default 1 */
+  readonly nThreads?: number
+  /** How long the first parallel command waits for workers to start (ms). @default 2000 */
+  readonly startTimeoutMs?: number
+}
+
+/** Rows per histogram chunk at least: a node of `n` rows has `min(MAX_CHUNKS, ⌊n / CHUNK_ROWS⌋)` chunks. */
+export const CHUNK_ROWS = 32768
+/** Most chunks per node. */
+export const MAX_CHUNKS = 8
+/** Nodes with fewer rows are summed by the calling thread. */
+export const SMALL_NODE = 4096
+/** Rows per partition chunk (partitions of fewer rows than two chunks run on the caller). */
+const PARTITION_CHUNK = 65536
+/** Shared partial-histogram slots per round of a parallel pass. */
+const SLOTS = 48
+/** Task descriptor width (Int32 cells). */
+const TASK = 4
+const MAX_TASKS = 4096
+
+/** Number of chunks of a node of `n` rows (depends on `n` only). */
+export function chunkCount(n: number): number {
+  return Math.max(1, Math.min(MAX_CHUNKS, Math.floor(n / CHUNK_ROWS)))
+}
+
+/** Control cells. */
+const CTRL = {
+  gen: 0,
+  cmd: 1,
+  next: 2,
+  finished: 3,
+  nTasks: 4,
+  ready: 5,
+  failed: 6,
+  error: 7,
+  feature: 8,
+  nSubset: 9,
+  size: 16,
+} as const
+
+const CMD_HIST = 1
+const CMD_SPLIT = 2
+const CMD_EXIT = -1
+
+/**
+ * Creates a histogram engine over `data`. With `nThreads > 1` it starts `nThreads − 1`
+ * workers; call `close()` in a `finally`.
+ *
+ * @example
+ * ```ts
+ * const engine = createHistogramEngine(binned, { nThreads: 2 })
+ * try { … } finally { engine.close() }
+ * ```
+ */
+export function createHistogramEngine(
+  data: BinnedMatrix,
+  options: HistogramEngineOptions = {},
+): HistogramEngine {
+  const requested = Math.max(1, Math.min(64, Math.floor(options.nThreads ?? 1)))
+  const parallel = requested > 1 && data.nRows >= 2 * SMALL_NODE
+  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
+    parallel ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8))
+  const { nRows, nFeatures, rowStride } = data
+  const histDoubles = nFeatures * FEATURE_DOUBLES
+
+  let bins = data.bins
+  if (parallel && !(bins.buffer instanceof SharedArrayBuffer)) {
+    const copy = new Uint8Array(new SharedArrayBuffer(Math.max(bins.length, 4)), 0, bins.length)
+    copy.set(bins)
+    bins = copy
+  }
+  if (bins.byteOffset % 4 !== 0) bins = bins.slice()
+  const bins32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >>> 2)
+  const grad = new Float32Array(alloc(nRows * 4), 0, nRows)
+  const hess = new Float32Array(alloc(nRows * 4), 0, nRows)
+  const rows = new Uint32Array(alloc(nRows * 4), 0, nRows)
+  const left = new Uint32Array(alloc(nRows * 4), 0, nRows)
+  const right = parallel ? new Uint32Array(alloc(nRows * 4), 0, nRows) : left
+  const goLeft = new Uint8Array(alloc(256), 0, 256)
+  const partial = new Float64Array(histDoubles) // single-thread chunk partials
+  const kernelRows = histKernel(nFeatures, false)
+  const kernelContig = histKernel(nFeatures, true)
+  let identity = false
+
+  const pool = parallel ? createPool(requested - 1) : undefined
+
+  function zero(h: Float64Array, at: number, features: Int32Array | undefined): void {
+    if (features === undefined) h.fill(0, at, at + histDoubles)
+    else
+      for (let k = 0; k < features.length; k++) {
+        const o = at + features[k]! * FEATURE_DOUBLES
+        h.fill(0, o, o + FEATURE_DOUBLES)
+      }
+  }
+
+  function accumulate(
+    begin: number,
+    end: number,
+    h: Float64Array,
+    at: number,
+    features: Int32Array | undefined,
+  ): void {
+    // After an unmasked reset, rows[i] = i until the first partition.
+    const contiguous = identity
+    if (features !== undefined)
+      accumulateFeatures(
+        bins,
+        rowStride,
+        features,
+        grad,
+        hess,
+        contiguous ? undefined : rows,
+        begin,
+        end,
+        h,
+        at,
+      )
+    else if (contiguous) kernelContig(bins32, grad, hess, undefined, begin, end, h, at)
+    else kernelRows(bins32, grad, hess, rows, begin, end, h, at)
+  }
+
+  /** `out += h[at …]` over the listed features (or all). */
+  function addInto(
+    out: Float64Array,
+    h: Float64Array,
+    at: number,
+    features: Int32Array | undefined,
+  ): void {
+    if (features === undefined) {
+      for (let i = 0; i < histDoubles; i++) out[i] = out[i]! + h[at + i]!
+    } else
+      for (let k = 0; k < features.length; k++) {
+        const o = features[k]! * FEATURE_DOUBLES
+        for (let i = o; i < o + FEATURE_DOUBLES; i++) out[i] = out[i]! + h[at + i]!
+      }
+  }
+
+  function copyInto(
+    out: Float64Array,
+    h: Float64Array,
+    at: number,
+    features: Int32Array | undefined,
+  ): void {
+    if (features === undefined) out.set(h.subarray(at, at + histDoubles))
+    else
+      for (let k = 0; k < features.length; k++) {
+        const o = features[k]! * FEATURE_DOUBLES
+        out.set(h.subarray(at + o, at + o + FEATURE_DOUBLES), o)
+      }
+  }
+
+  /** One node on the calling thread, in the chunk order of {@link chunkCount}. */
+  function buildLocal(
+    begin: number,
+    end: number,
+    out: Float64Array,
+    features: Int32Array | undefined,
+  ): void {
+    const n = end - begin
+    const nc = chunkCount(n)
+    zero(out, 0, features)
+    accumulate(begin, begin + Math.floor(n / nc), out, 0, features)
+    for (let c = 1; c < nc; c++) {
+      zero(partial, 0, features)
+      accumulate(
+        begin + Math.floor((c * n) / nc),
+        begin + Math.floor(((c + 1) * n) / nc),
+        partial,
+        0,
+        features,
+      )
+      addInto(out, partial, 0, features)
+    }
+  }
+
+  function checkNodes(
+    nodes: readonly { readonly begin: number; readonly end: number }[],
+    out: readonly Histogram[],
+  ): void {
+    if (out.length < nodes.length)
+      throw new Error(`buildHistograms: ${nodes.length} nodes but ${out.length} outputs`)
+    for (let i = 0; i < nodes.length; i++) {
+      const { begin, end } = nodes[i]!
+      if (!(begin >= 0 && begin <= end && end <= nRows))
+        throw new Error(`buildHistograms: bad node range [${begin}, ${end})`)
+      if (out[i]!.length < histDoubles)
+        throw new Error(`buildHistograms: histogram ${i} is shorter than ${histDoubles}`)
+    }
+  }
+
+  let closed = false
+  const engine: HistogramEngine = {
+    data,
+    get nThreads() {
+      return pool === undefined ? 1 : pool.threads
+    },
+    grad,
+    hess,
+    rows,
+    resetRows(mask) {
+      let n = 0
+      if (mask === undefined) {
+        for (let r = 0; r < nRows; r++) rows[r] = r
+        n = nRows
+        identity = true
+      } else {
+        if (mask.length !== nRows)
+          throw new Error(`resetRows: mask length ${mask.length}, expected ${nRows}`)
+        for (let r = 0; r < nRows; r++) if (mask[r] !== 0) rows[n++] = r
+        identity = n === nRows
+      }
+      return n
+    },
+    buildHistograms(nodes, out, features) {
+      checkNodes(nodes, out)
+      if (pool === undefined || pool.start() === 1) {
+        for (let i = 0; i < nodes.length; i++)
+          buildLocal(nodes[i]!.begin, nodes[i]!.end, out[i]!, features)
+        return
+      }
+      pool.buildHistograms(nodes, out, features)
+    },
+    partition(begin, end, split) {
+      if (!(begin >= 0 && begin <= end && end <= nRows))
+        throw new Error(`partition: bad range [${begin}, ${end})`)
+      const f = split.feature
+      if (!(Number.isInteger(f) && f >= 0 && f < nFeatures))
+        throw new Error(`partition: bad feature ${f}`)
+      fillGoLeft(goLeft, data.categorical[f] === 1, split.bin, split.missingLeft, split.catBits)
+      identity = false
+      if (pool === undefined || end - begin < 2 * PARTITION_CHUNK || pool.start() === 1)
+        return partitionRange(bins, rowStride, f, goLeft, rows, begin, end, left)
+      return pool.partition(begin, end, f)
+    },
+    close() {
+      if (closed) return
+      closed = true
+      pool?.close()
+    },
+  }
+  return engine
+
+  /** The worker side of the engine: shared buffers, task queue, and the parallel commands. */
+  function createPool(nWorkers: number) {
+    const control = new Int32Array(new SharedArrayBuffer(CTRL.size * 4))
+    const tasks = new Int32Array(new SharedArrayBuffer(MAX_TASKS * TASK * 4))
+    const counts = new Int32Array(new SharedArrayBuffer(MAX_TASKS * 4))
+    const subset = new Int32Array(new SharedArrayBuffer(Math.max(nFeatures, 1) * 4))
+    const slots = new Float64Array(new SharedArrayBuffer(SLOTS * histDoubles * 8))
+    const workers: Worker[] = []
+    const workerData: HistWorkerData = {
+      control,
+      tasks,
+      counts,
+      subset,
+      slots,
+      bins,
+      grad,
+      hess,
+      rows,
+      left,
+      right,
+      goLeft,
+      nFeatures,
+      rowStride,
+      histDoubles,
+      kernelRows: histKernelSource(nFeatures, false),
+      kernelContig: histKernelSource(nFeatures, true),
+      params: [...HIST_KERNEL_PARAMS],
+      cells: CTRL,
+      featureDoubles: FEATURE_DOUBLES,
+    }
+    for (let w = 0; w < nWorkers; w++) {
+      try {
+        workers.push(
+          spawnFunctionWorker(histWorkerMain, workerData, {
+            cells: control,
+            increment: CTRL.failed,
+            notify: CTRL.ready,
+          }),
+        )
+      } catch {
+        break
+      }
+    }
+    let participants = -1
+    const startTimeout = options.startTimeoutMs ?? 2000
+
+    /** Waits for the workers once; returns the thread count. */
+    function start(): number {
+      if (participants >= 0) return participants + 1
+      const deadline = performance.now() + startTimeout
+      for (;;) {
+        const r = Atomics.load(control, CTRL.ready)
+        if (r + Atomics.load(control, CTRL.failed) >= workers.length) break
+        const left = deadline - performance.now()
+        if (left <= 0) break
+        Atomics.wait(control, CTRL.ready, r, left)
+      }
+      for (;;) {
+        const r = Atomics.load(control, CTRL.ready)
+        if (Atomics.compareExchange(control, CTRL.ready, r, -1 - r) === r) {
+          participants = r
+          break
+        }
+      }
+      return participants + 1
+    }
+
+    /** Publishes a command, runs tasks on the caller too (after `local`), waits for the rest. */
+    function run(cmd: number, nTasks: number, local: () => void): void {
+      Atomics.store(control, CTRL.cmd, cmd)
+      Atomics.store(control, CTRL.nTasks, nTasks)
+      Atomics.store(control, CTRL.next, 0)
+      Atomics.store(control, CTRL.finished, 0)
+      Atomics.add(control, CTRL.gen, 1)
+      Atomics.notify(control, CTRL.gen)
+      local()
+      for (;;) {
+        const t = Atomics.add(control, CTRL.next, 1)
+        if (t >= nTasks) break
+        runTask(cmd, t)
+      }
+      for (;;) {
+        const f = Atomics.load(control, CTRL.finished)
+        if (f >= participants) break
+        Atomics.wait(control, CTRL.finished, f)
+      }
+      if (Atomics.load(control, CTRL.error) !== 0) throw new Error('a histogram worker failed')
+    }
+
+    let subsetView: Int32Array | undefined
+    function runTask(cmd: number, t: number): void {
+      const b = tasks[t * TASK]!
+      const e = tasks[t * TASK + 1]!
+      if (cmd === CMD_HIST) {
+        const at = tasks[t * TASK + 2]! * histDoubles
+        zero(slots, at, subsetView)
+        accumulate(b, e, slots, at, subsetView)
+      } else {
+        counts[t] = splitRows(
+          bins,
+          rowStride,
+          tasks[t * TASK + 2]!,
+          goLeft,
+          rows,
+          b,
+          e,
+          left,
+          right,
+        )
+      }
+    }
+
+    return {
+      get threads() {
+        return Math.max(participants, 0) + 1
+      },
+      start,
+      buildHistograms(
+        nodes: readonly { readonly begin: number; readonly end: number }[],
+        out: readonly Histogram[],
+        features: Int32Array | undefined,
+      ): void {
+        start()
+        if (participants === 0) {
+          for (let i = 0; i < nodes.length; i++)
+            buildLocal(nodes[i]!.begin, nodes[i]!.end, out[i]!, features)
+          return
+        }
+        if (features !== undefined) {
+          subset.set(features)
+          subsetView = subset.subarray(0, features.length)
+        } else subsetView = undefined
+        Atomics.store(control, CTRL.nSubset, features === undefined ? -1 : features.length)
+        const small: number[] = []
+        const large: number[] = []
+        for (let i = 0; i < nodes.length; i++)
+          (nodes[i]!.end - nodes[i]!.begin < SMALL_NODE ? small : large).push(i)
+        const buildSmall = (): void => {
+          for (const s of small) buildLocal(nodes[s]!.begin, nodes[s]!.end, out[s]!, features)
+        }
+        if (large.length === 0) buildSmall()
+        let i = 0
+        while (i < large.length) {
+          // One round: as many large nodes as fit in the slots; the caller sums the small
+          // nodes during the first.
+          let nTasks = 0
+          const roundNodes: number[] = []
+          for (; i < large.length; i++) {
+            const { begin, end } = nodes[large[i]!]!
+            const n = end - begin
+            const nc = chunkCount(n)
+            if (nTasks + nc > SLOTS && nTasks > 0) break
+            for (let c = 0; c < nc; c++, nTasks++) {
+              tasks[nTasks * TASK] = begin + Math.floor((c * n) / nc)
+              tasks[nTasks * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
+              tasks[nTasks * TASK + 2] = nTasks
+              tasks[nTasks * TASK + 3] = identity ? 1 : 0
+            }
+            roundNodes.push(large[i]!)
+          }
+          run(CMD_HIST, nTasks, roundNodes[0] === large[0] ? buildSmall : () => undefined)
+          // Reduce in chunk order.
+          let slot = 0
+          for (const k of roundNodes) {
+            const nc = chunkCount(nodes[k]!.end - nodes[k]!.begin)
+            const h = out[k]!
+            copyInto(h, slots, slot * histDoubles, features)
+            for (let c = 1; c < nc; c++) addInto(h, slots, (slot + c) * histDoubles, features)
+            slot += nc
+          }
+        }
+      },
+      partition(begin: number, end: number, f: number): number {
+        start()
+        if (participants === 0)
+          return partitionRange(bins, rowStride, f, goLeft, rows, begin, end, left)
+        const n = end - begin
+        const nc = Math.min(MAX_TASKS, Math.floor(n / PARTITION_CHUNK))
+        for (let c = 0; c < nc; c++) {
+          tasks[c * TASK] = begin + Math.floor((c * n) / nc)
+          tasks[c * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
+          tasks[c * TASK + 2] = f
+        }
+        run(CMD_SPLIT, nc, () => undefined)
+        let at = begin
+        for (let c = 0; c < nc; c++) {
+          const b = tasks[c * TASK]!
+          rows.set(left.subarray(b, b + counts[c]!), at)
+          at += counts[c]!
+        }
+        const mid = at
+        for (let c = 0; c < nc; c++) {
+          const b = tasks[c * TASK]!
+          const e = tasks[c * TASK + 1]!
+          const nr = e - b - counts[c]!
+          rows.set(right.subarray(b, b + nr), at)
+          at += nr
+        }
+        return mid
+      },
+      close(): void {
+        start()
+        Atomics.store(control, CTRL.cmd, CMD_EXIT)
+        Atomics.add(control, CTRL.gen, 1)
+        Atomics.notify(control, CTRL.gen)
+        for (const w of workers) void w.terminate()
+      },
+    }
+  }
+}
+
+/** What a worker receives. */
+interface HistWorkerData {
+  readonly control: Int32Array<SharedArrayBuffer>
+  readonly tasks: Int32Array
+  readonly counts: Int32Array
+  readonly subset: Int32Array
+  readonly slots: Float64Array
+  readonly bins: Uint8Array
+  readonly grad: Float32Array
+  readonly hess: Float32Array
+  readonly rows: Uint32Array
+  readonly left: Uint32Array
+  readonly right: Uint32Array
+  readonly goLeft: Uint8Array
+  readonly nFeatures: number
+  readonly rowStride: number
+  readonly histDoubles: number
+  readonly kernelRows: string
+  readonly kernelContig: string
+  readonly params: string[]
+  readonly cells: typeof CTRL
+  readonly featureDoubles: number
+}
+
+/**
+ * The worker loop. It runs from its source text, so it is self-contained: no imports, no
+ * module-level helpers, no nested named functions. Its task bodies mirror the caller's
+ * `runTask` (the histogram kernels are the same generated source).
+ */
+function histWorkerMain(d: HistWorkerData): void {
+  const {
+    control,
+    tasks,
+    counts,
+    subset,
+    slots,
+    bins,
+    grad,
+    hess,
+    rows,
+    left,
+    right,
+    goLeft,
+    cells,
+  } = d
+  const TASK_W = 4
+  const bins32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >>> 2)
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const kRows = new Function(...d.params, d.kernelRows) as (...a: unknown[]) => void
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const kContig = new Function(...d.params, d.kernelContig) as (...a: unknown[]) => void
+  for (;;) {
+    const r = Atomics.load(control, cells.ready)
+    if (r < 0) return
+    if (Atomics.compareExchange(control, cells.ready, r, r + 1) === r) break
+  }
+  Atomics.notify(control, cells.ready)
+  let seen = 0
+  for (;;) {
+    Atomics.wait(control, cells.gen, seen)
+    seen = Atomics.load(control, cells.gen)
+    const cmd = Atomics.load(control, cells.cmd)
+    if (cmd < 0) return
+    const nTasks = Atomics.load(control, cells.nTasks)
+    const nSubset = Atomics.load(control, cells.nSubset)
+    try {
+      for (;;) {
+        const t = Atomics.add(control, cells.next, 1)
+        if (t >= nTasks) break
+        const b = tasks[t * TASK_W]!
+        const e = tasks[t * TASK_W + 1]!
+        if (cmd === 1) {
+          const at = tasks[t * TASK_W + 2]! * d.histDoubles
+          const contiguous = tasks[t * TASK_W + 3]! === 1
+          if (nSubset < 0) {
+            slots.fill(0, at, at + d.histDoubles)
+            if (contiguous) kContig(bins32, grad, hess, undefined, b, e, slots, at)
+            else kRows(bins32, grad, hess, rows, b, e, slots, at)
+          } else {
+            for (let k = 0; k < nSubset; k++) {
+              const o = at + subset[k]! * d.featureDoubles
+              slots.fill(0, o, o + d.featureDoubles)
+            }
+            for (let i = b; i < e; i++) {
+              const r = contiguous ? i : rows[i]!
+              const g = grad[r]!
+              const h = hess[r]!
+              const base = r * d.rowStride
+              for (let k = 0; k < nSubset; k++) {
+                const f = subset[k]!
+                const a = at + f * d.featureDoubles + (bins[base + f]! << 1)
+                slots[a] = slots[a]! + g
+                slots[a + 1] = slots[a + 1]! + h
+              }
+            }
+          }
+        } else {
+          const f = tasks[t * TASK_W + 2]!
+          let nl = b
+          let nr = b
+          for (let i = b; i < e; i++) {
+            const r = rows[i]!
+            if (goLeft[bins[r * d.rowStride + f]!] === 1) left[nl++] = r
+            else right[nr++] = r
+          }
+          counts[t] = nl - b
+        }
+      }
+    } catch {
+      Atomics.store(control, cells.error, 1)
+    }
+    Atomics.add(control, cells.finished, 1)
+    Atomics.notify(control, cells.finished)
+  }
+}

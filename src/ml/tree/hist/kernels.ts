@@ -1,0 +1,190 @@
+/**
+ * The hot loops of the histogram engine, shared by the calling thread and the workers: one
+ * histogram pass over a range of rows, and the two halves of a stable row partition.
+ *
+ * A row's bins are read four at a time through a Uint32Array view of the row-major bins
+ * (little-endian: byte `k` of word `j` is feature `4j + k`), and each bin adds the row's
+ * gradient and hessian to adjacent Float64 slots, so one cache line serves both.
+ *
+ * @internal
+ */
+import { HIST_SLOTS, MISSING_BIN } from './types.js'
+
+/** Doubles per feature in a histogram (gradient and hessian per slot). */
+export const FEATURE_DOUBLES = HIST_SLOTS * 2
+
+/**
+ * A histogram pass: adds the gradient pairs of `rows[begin, end)` to `hist` (starting at
+ * `histAt`, every feature). With `rows === undefined` the rows are `begin … end−1` themselves
+ * (the root of an unsampled tree). `hist` must hold zeros (or partial sums to add to).
+ */
+export type HistKernel = (
+  bins32: Uint32Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  rows: Uint32Array | undefined,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  histAt: number,
+) => void
+
+/** Parameter names of a generated {@link HistKernel}, in order. */
+export const HIST_KERNEL_PARAMS = [
+  'bins32',
+  'grad',
+  'hess',
+  'rows',
+  'begin',
+  'end',
+  'hist',
+  'histAt',
+] as const
+
+/**
+ * The source of the {@link HistKernel} body for `nFeatures` features, fully unrolled: every
+ * feature's slot offset is a constant, and each Uint32 word of a row's bins feeds four
+ * features. Measured on a 1M × 28 pass: 32 ms, against 57 ms for the same loop with the word
+ * loop left to the JIT (V8 does not unroll it). The source is plain text so the workers compile
+ * the very same kernel.
+ */
+export function histKernelSource(nFeatures: number, contiguous: boolean): string {
+  const words = (nFeatures + 3) >>> 2
+  const lines: string[] = []
+  lines.push('for (let i = begin; i < end; i++) {')
+  lines.push(contiguous ? '  const r = i;' : '  const r = rows[i];')
+  lines.push('  const g = grad[r]; const h = hess[r];')
+  lines.push(`  const at = r * ${words};`)
+  for (let j = 0; j < words; j++) {
+    lines.push(`  { const w = bins32[at + ${j}];`)
+    for (let k = 0; k < 4 && 4 * j + k < nFeatures; k++) {
+      const byte = k === 0 ? '(w & 255)' : k === 3 ? '(w >>> 24)' : `((w >>> ${8 * k}) & 255)`
+      lines.push(
+        `    const a${k} = histAt + ${(4 * j + k) * FEATURE_DOUBLES} + (${byte} << 1);` +
+          ` hist[a${k}] += g; hist[a${k} + 1] += h;`,
+      )
+    }
+    lines.push('  }')
+  }
+  lines.push('}')
+  return lines.join('\n')
+}
+
+const kernelCache = new Map<string, HistKernel>()
+
+/** The compiled {@link HistKernel} for `nFeatures` (cached). */
+export function histKernel(nFeatures: number, contiguous: boolean): HistKernel {
+  const key = `${nFeatures}:${contiguous}`
+  let k = kernelCache.get(key)
+  if (k === undefined) {
+    // Code generation: the one place the engine compiles source text, built from integers only.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    k = new Function(...HIST_KERNEL_PARAMS, histKernelSource(nFeatures, contiguous)) as HistKernel
+    kernelCache.set(key, k)
+  }
+  return k
+}
+
+/**
+ * Adds the gradient pairs of `rows[begin, end)` to the histogram slots of the listed features
+ * only (column subsampling): one byte read per listed feature and row.
+ */
+export function accumulateFeatures(
+  bins: Uint8Array,
+  rowStride: number,
+  features: Int32Array,
+  grad: Float32Array,
+  hess: Float32Array,
+  rows: Uint32Array | undefined,
+  begin: number,
+  end: number,
+  hist: Float64Array,
+  histAt: number,
+): void {
+  const nf = features.length
+  for (let i = begin; i < end; i++) {
+    const r = rows === undefined ? i : rows[i]!
+    const g = grad[r]!
+    const h = hess[r]!
+    const at = r * rowStride
+    for (let k = 0; k < nf; k++) {
+      const f = features[k]!
+      const a = histAt + f * FEATURE_DOUBLES + (bins[at + f]! << 1)
+      hist[a] = hist[a]! + g
+      hist[a + 1] = hist[a + 1]! + h
+    }
+  }
+}
+
+/**
+ * First half of a stable partition of `rows[begin, end)`: rows whose slot `s` in feature `f`
+ * has `goLeft[s] === 1` are copied in order to `left[begin …]`, the others to `right[begin …]`.
+ * Returns the number of rows going left.
+ */
+export function splitRows(
+  bins: Uint8Array,
+  rowStride: number,
+  f: number,
+  goLeft: Uint8Array,
+  rows: Uint32Array,
+  begin: number,
+  end: number,
+  left: Uint32Array,
+  right: Uint32Array,
+): number {
+  let nl = begin
+  let nr = begin
+  for (let i = begin; i < end; i++) {
+    const r = rows[i]!
+    if (goLeft[bins[r * rowStride + f]!] === 1) left[nl++] = r
+    else right[nr++] = r
+  }
+  return nl - begin
+}
+
+/**
+ * Stable in-place partition of one range on the calling thread: left rows compacted in place,
+ * right rows through `scratch`. Returns the index where the right rows start.
+ */
+export function partitionRange(
+  bins: Uint8Array,
+  rowStride: number,
+  f: number,
+  goLeft: Uint8Array,
+  rows: Uint32Array,
+  begin: number,
+  end: number,
+  scratch: Uint32Array,
+): number {
+  let nl = begin
+  let nr = 0
+  for (let i = begin; i < end; i++) {
+    const r = rows[i]!
+    if (goLeft[bins[r * rowStride + f]!] === 1) rows[nl++] = r
+    else scratch[nr++] = r
+  }
+  rows.set(scratch.subarray(0, nr), nl)
+  return nl
+}
+
+/**
+ * The slot → side table of a split: `table[s] = 1` when slot `s` goes left (numeric: `s ≤ bin`;
+ * categorical: bit `s` of `catBits`; the missing slot per `missingLeft`).
+ */
+export function fillGoLeft(
+  table: Uint8Array,
+  categorical: boolean,
+  bin: number,
+  missingLeft: boolean,
+  catBits: Uint32Array | undefined,
+): Uint8Array {
+  for (let s = 0; s < MISSING_BIN; s++) {
+    if (categorical) {
+      const word = s >>> 5
+      table[s] =
+        catBits !== undefined && word < catBits.length && (catBits[word]! >>> (s & 31)) & 1 ? 1 : 0
+    } else table[s] = s <= bin ? 1 : 0
+  }
+  table[MISSING_BIN] = missingLeft ? 1 : 0
+  return table
+}
