@@ -24,6 +24,7 @@ import { fitStep } from '../base/progress.js'
 import type { FitOptions } from '../base/types.js'
 
 import type { BlockPool } from './block-pool.js'
+import { LLOYD_ROWS } from './kmeans-kernels.js'
 
 /** The resolved k-means settings a fit runs with. */
 export interface KMeansSettings {
@@ -105,7 +106,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
   const ct32 = take(p * kpad4 * 4)
   const cn32 = take(kpad4 * 4)
   const consts = take(16)
-  const scratch = take(nBlocks * kpad4 * 4)
+  const scratch = take(nBlocks * kpad4 * 4 * LLOYD_ROWS)
   const bsums = take(nBlocks * perBlock)
   const bres = take(nBlocks * 16)
   const bss = take(nBlocks * 2 * p * 8)

@@ -302,6 +302,34 @@ function emitDots(
   group(1)
 }
 
+/**
+ * Emits `f64[sp + 8j] += f32[xp0 + 4j]` for `j < p` (a row added to its center's sums): eight
+ * features per pass (four f32 pairs widened to f64x2, constant offsets), then pairs, then the
+ * odd one. `p8 = p & −8`, `pEven = p & −2`; `sp`, `xp` and `j` are scratch locals.
+ */
+function emitAddRow(
+  f: FuncBuilder,
+  a: { sp: number; xp: number; xp0: number; j: number; p: number; p8: number; pEven: number },
+): void {
+  const { sp, xp, j } = a
+  const pair = (q: number): void => {
+    f.emit(get(sp), get(sp), op.v128Load(16 * q), get(xp), op.v128Load64Zero(8 * q))
+    f.emit(op.f64x2PromoteLowF32x4, op.f64x2Add, op.v128Store(16 * q))
+  }
+  f.emit(get(a.xp0), set(xp), i32(0), set(j))
+  f.forRange(j, a.p8, 8, () => {
+    for (let q = 0; q < 4; q++) pair(q)
+    f.emit(get(sp), i32(64), op.i32Add, set(sp), get(xp), i32(32), op.i32Add, set(xp))
+  })
+  f.forRange(j, a.pEven, 2, () => {
+    pair(0)
+    f.emit(get(sp), i32(16), op.i32Add, set(sp), get(xp), i32(8), op.i32Add, set(xp))
+  })
+  f.emit(get(a.pEven), get(a.p), op.i32Ne, op.if)
+  f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
+  f.emit(op.f64Store(), op.end)
+}
+
 function buildAssign(): FuncBuilder {
   const f = new FuncBuilder('assign', new Array<typeof I32>(15).fill(I32))
   const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, mind, bsums, bres, update] = [
@@ -319,6 +347,7 @@ function buildAssign(): FuncBuilder {
   const xp = f.local(I32)
   const j = f.local(I32)
   const pEven = f.local(I32)
+  const p8 = f.local(I32)
   const best = f.local(F64)
   const dist = f.local(F64)
   const inertia = f.local(F64)
@@ -364,15 +393,8 @@ function buildAssign(): FuncBuilder {
     f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Add, op.f64Store())
     // sums[bi·p + j] += x_j, two features at a time (f32 pair widened to f64x2), then the odd one.
     f.emit(get(sb), get(bi), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
-    f.emit(get(xp0), set(xp), i32(0), set(j), get(p), i32(-2), op.i32And, set(pEven))
-    f.forRange(j, pEven, 2, () => {
-      f.emit(get(sp), get(sp), op.v128Load(), get(xp), op.v128Load64Zero(), op.f64x2PromoteLowF32x4)
-      f.emit(op.f64x2Add, op.v128Store(), get(sp), i32(16), op.i32Add, set(sp))
-      f.emit(get(xp), i32(8), op.i32Add, set(xp))
-    })
-    f.emit(get(pEven), get(p), op.i32Ne, op.if)
-    f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
-    f.emit(op.f64Store(), op.end)
+    f.emit(get(p), i32(-2), op.i32And, set(pEven), get(p), i32(-8), op.i32And, set(p8))
+    emitAddRow(f, { sp, xp, xp0, j, p, p8, pEven })
     f.emit(op.end)
   })
   f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
@@ -450,45 +472,88 @@ function buildNorms(): FuncBuilder {
 }
 
 /**
- * Emits float32 dot products of row `xp0` with all `kpad4` centers (`ct32`, groups of 8 then
- * 4) and stores `‖c‖² − 2x·c` for center `c` at `scratch + 4c` (float32).
+ * Emits float32 dot products of `rows` consecutive rows (the first at `xp0`, `rowBytes` apart)
+ * with all `kpad4` centers (`ct32`, groups of 8 then 4) and stores `‖c‖² − 2x·c` for row `r`
+ * and center `c` at `scratch + 4(r·kpad4 + c)` (float32). Several rows share each load of the
+ * centers and run independent accumulators, so the additions overlap instead of waiting on
+ * one another.
  */
 function emitDots32(
   f: FuncBuilder,
-  a: { p: number; kpad4: number; ct32: number; cn32: number; xp0: number; scratch: number },
+  a: {
+    p: number
+    kpad4: number
+    ct32: number
+    cn32: number
+    xp0: number
+    scratch: number
+    rowBytes: number
+  },
+  rows: number,
 ): void {
   const c0 = f.local(I32)
   const j = f.local(I32)
-  const xp = f.local(I32)
   const cp = f.local(I32)
+  const cp2 = f.local(I32)
   const kstride = f.local(I32)
+  const kstride2 = f.local(I32)
+  const pEven = f.local(I32)
+  const sp = f.local(I32)
   const xv = f.local(V128)
-  const accs = [f.local(V128), f.local(V128)]
+  const cv = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)]
+  const xps = Array.from({ length: rows }, () => f.local(I32))
+  const accs = Array.from({ length: rows }, () => [f.local(V128), f.local(V128)])
   f.emit(get(a.kpad4), i32(4), op.i32Mul, set(kstride), i32(0), set(c0))
+  f.emit(get(kstride), i32(2), op.i32Mul, set(kstride2), get(a.p), i32(-2), op.i32And, set(pEven))
+  // acc[r][q] += x[r][j + h] · c[j + h][q]  (h = 0, 1: two features per pass, center loads shared)
+  const step = (g: number, h: number): void => {
+    for (let r = 0; r < rows; r++) {
+      f.emit(get(xps[r]!), op.v128Load32Splat(4 * h), set(xv))
+      for (let q = 0; q < g; q++) {
+        f.emit(get(accs[r]![q]!), get(xv), get(cv[2 * h + q]!), op.f32x4Mul, op.f32x4Add)
+        f.emit(set(accs[r]![q]!))
+      }
+    }
+  }
   const group = (g: number): void => {
     f.emit(op.block, op.loop, get(c0), i32(4 * g), op.i32Add, get(a.kpad4), op.i32GtU, op.brIf(1))
-    for (let q = 0; q < g; q++) f.emit(op.v128Zero, set(accs[q]!))
-    f.emit(get(a.xp0), set(xp), get(a.ct32), get(c0), i32(4), op.i32Mul, op.i32Add, set(cp))
-    f.emit(i32(0), set(j))
-    f.forRange(j, a.p, 1, () => {
-      f.emit(get(xp), op.v128Load32Splat(), set(xv))
-      for (let q = 0; q < g; q++) {
-        f.emit(get(accs[q]!), get(xv), get(cp), op.v128Load(16 * q), op.f32x4Mul, op.f32x4Add)
-        f.emit(set(accs[q]!))
-      }
-      f.emit(get(xp), i32(4), op.i32Add, set(xp), get(cp), get(kstride), op.i32Add, set(cp))
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < g; q++) f.emit(op.v128Zero, set(accs[r]![q]!))
+      f.emit(get(a.xp0), get(a.rowBytes), i32(r), op.i32Mul, op.i32Add, set(xps[r]!))
+    }
+    f.emit(get(a.ct32), get(c0), i32(4), op.i32Mul, op.i32Add, set(cp))
+    f.emit(get(cp), get(kstride), op.i32Add, set(cp2), i32(0), set(j))
+    f.forRange(j, pEven, 2, () => {
+      for (let q = 0; q < g; q++) f.emit(get(cp), op.v128Load(16 * q), set(cv[q]!))
+      for (let q = 0; q < g; q++) f.emit(get(cp2), op.v128Load(16 * q), set(cv[2 + q]!))
+      step(g, 0)
+      step(g, 1)
+      for (let r = 0; r < rows; r++) f.emit(get(xps[r]!), i32(8), op.i32Add, set(xps[r]!))
+      f.emit(get(cp), get(kstride2), op.i32Add, set(cp), get(cp2), get(kstride2), op.i32Add)
+      f.emit(set(cp2))
     })
-    for (let q = 0; q < g; q++) {
-      // scratch[c0 + 4q ..] = cn32[c0 + 4q ..] − (acc + acc)
-      f.emit(get(a.scratch), get(c0), i32(4), op.i32Mul, op.i32Add)
-      f.emit(get(a.cn32), get(c0), i32(4), op.i32Mul, op.i32Add, op.v128Load(16 * q))
-      f.emit(get(accs[q]!), get(accs[q]!), op.f32x4Add, op.f32x4Sub, op.v128Store(16 * q))
+    f.emit(get(pEven), get(a.p), op.i32Ne, op.if)
+    for (let q = 0; q < g; q++) f.emit(get(cp), op.v128Load(16 * q), set(cv[q]!))
+    step(g, 0)
+    f.emit(op.end)
+    for (let r = 0; r < rows; r++) {
+      // sp = scratch + 4·(r·kpad4 + c0)
+      f.emit(get(a.scratch), get(kstride), i32(r), op.i32Mul, op.i32Add)
+      f.emit(get(c0), i32(4), op.i32Mul, op.i32Add, set(sp))
+      for (let q = 0; q < g; q++) {
+        // scratch[r][c0 + 4q ..] = cn32[c0 + 4q ..] − (acc + acc)
+        f.emit(get(sp), get(a.cn32), get(c0), i32(4), op.i32Mul, op.i32Add, op.v128Load(16 * q))
+        f.emit(get(accs[r]![q]!), get(accs[r]![q]!), op.f32x4Add, op.f32x4Sub, op.v128Store(16 * q))
+      }
     }
     f.emit(get(c0), i32(4 * g), op.i32Add, set(c0), op.br(0), op.end, op.end)
   }
   group(2)
   group(1)
 }
+
+/** Rows screened together by the Lloyd kernel (each block's scratch holds this many rows). */
+export const LLOYD_ROWS = 4
 
 function buildLloyd(): FuncBuilder {
   const f = new FuncBuilder('lloyd', new Array<typeof I32>(19).fill(I32))
@@ -508,7 +573,12 @@ function buildLloyd(): FuncBuilder {
   const xp = f.local(I32)
   const j = f.local(I32)
   const pEven = f.local(I32)
+  const p8 = f.local(I32)
   const scratch = f.local(I32)
+  const sc = f.local(I32)
+  const i0 = f.local(I32)
+  const chunkEnd = f.local(I32)
+  const rowBytes = f.local(I32)
   const q = f.local(I32)
   const nq = f.local(I32)
   const mask = f.local(I32)
@@ -523,29 +593,35 @@ function buildLloyd(): FuncBuilder {
   f.emit(get(k), get(p), op.i32Mul, get(k), op.i32Add, set(blockLen))
   f.emit(get(bsums), get(b), get(blockLen), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sb))
   f.emit(get(sb), get(k), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(cb))
-  f.emit(
-    get(scratchBase),
-    get(b),
-    get(kpad4),
-    op.i32Mul,
-    i32(4),
-    op.i32Mul,
-    op.i32Add,
-    set(scratch),
-  )
+  // scratch = scratchBase + 4·b·kpad4·LLOYD_ROWS
+  f.emit(get(scratchBase), get(b), get(kpad4), op.i32Mul, i32(4 * LLOYD_ROWS), op.i32Mul)
+  f.emit(op.i32Add, set(scratch))
   f.emit(get(kpad4), i32(4), op.i32Mul, set(nq))
   emitZero(f, sb, blockLen)
-  f.emit(op.f64(0), set(changed), op.f64(0), set(fallbacks), get(r0), set(i))
-  f.emit(get(p), i32(-2), op.i32And, set(pEven))
+  f.emit(op.f64(0), set(changed), op.f64(0), set(fallbacks), get(r0), set(i0))
+  f.emit(get(p), i32(-2), op.i32And, set(pEven), get(p), i32(-8), op.i32And, set(p8))
+  f.emit(get(p), i32(4), op.i32Mul, set(rowBytes))
   const swapHalves = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
   const swapPairs = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
-  f.forRange(i, r1, 1, () => {
-    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp0))
-    emitDots32(f, { p, kpad4, ct32, cn32, xp0, scratch })
+  const dots = { p, kpad4, ct32, cn32, xp0, scratch: sc, rowBytes }
+  // Chunks of LLOYD_ROWS rows: screen them together, then finish each row in order.
+  f.emit(op.block, op.loop, get(i0), get(r1), op.i32GeU, op.brIf(1))
+  f.emit(get(scratch), set(sc), get(x), get(i0), get(rowBytes), op.i32Mul, op.i32Add, set(xp0))
+  f.emit(get(i0), i32(LLOYD_ROWS), op.i32Add, set(chunkEnd))
+  f.emit(get(chunkEnd), get(r1), op.i32GtU, op.i32Eqz, op.if)
+  emitDots32(f, dots, LLOYD_ROWS)
+  f.emit(op.else, get(r1), set(chunkEnd), get(i0), set(i))
+  f.forRange(i, chunkEnd, 1, () => {
+    emitDots32(f, dots, 1)
+    f.emit(get(sc), get(nq), op.i32Add, set(sc), get(xp0), get(rowBytes), op.i32Add, set(xp0))
+  })
+  f.emit(op.end, get(i0), set(i), get(scratch), set(sc))
+  f.forRange(i, chunkEnd, 1, () => {
+    f.emit(get(x), get(i), get(rowBytes), op.i32Mul, op.i32Add, set(xp0))
     // mv = the smallest float32 distance, in every lane.
-    f.emit(get(scratch), op.v128Load(), set(mv), i32(16), set(q))
+    f.emit(get(sc), op.v128Load(), set(mv), i32(16), set(q))
     f.forRange(q, nq, 16, () => {
-      f.emit(get(mv), get(scratch), get(q), op.i32Add, op.v128Load(), op.f32x4Min, set(mv))
+      f.emit(get(mv), get(sc), get(q), op.i32Add, op.v128Load(), op.f32x4Min, set(mv))
     })
     f.emit(get(mv), get(mv), op.i8x16Shuffle(swapHalves), get(mv), op.f32x4Min, set(mv))
     f.emit(get(mv), get(mv), op.i8x16Shuffle(swapPairs), get(mv), op.f32x4Min, set(mv))
@@ -556,7 +632,7 @@ function buildLloyd(): FuncBuilder {
     f.emit(op.f64Add, op.f32DemoteF64, op.f32x4Splat, set(thr))
     f.emit(i32(0), set(count), i32(-1), set(first), i32(0), set(q))
     f.forRange(q, nq, 16, () => {
-      f.emit(get(scratch), get(q), op.i32Add, op.v128Load(), get(thr), op.f32x4Le)
+      f.emit(get(sc), get(q), op.i32Add, op.v128Load(), get(thr), op.f32x4Le)
       f.emit(op.i32x4Bitmask, set(mask), get(count), get(mask), op.i32Popcnt, op.i32Add, set(count))
       // if (first < 0 && mask != 0) first = q/4 + ctz(mask)   (q counts bytes)
       f.emit(get(first), i32(0), op.i32LtS, get(mask), i32(0), op.i32Ne, op.i32And, op.if)
@@ -586,16 +662,10 @@ function buildLloyd(): FuncBuilder {
     f.emit(get(cb), get(bi), i32(8), op.i32Mul, op.i32Add, set(sp))
     f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Add, op.f64Store())
     f.emit(get(sb), get(bi), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
-    f.emit(get(xp0), set(xp), i32(0), set(j))
-    f.forRange(j, pEven, 2, () => {
-      f.emit(get(sp), get(sp), op.v128Load(), get(xp), op.v128Load64Zero(), op.f64x2PromoteLowF32x4)
-      f.emit(op.f64x2Add, op.v128Store(), get(sp), i32(16), op.i32Add, set(sp))
-      f.emit(get(xp), i32(8), op.i32Add, set(xp))
-    })
-    f.emit(get(pEven), get(p), op.i32Ne, op.if)
-    f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
-    f.emit(op.f64Store(), op.end)
+    emitAddRow(f, { sp, xp, xp0, j, p, p8, pEven })
+    f.emit(get(sc), get(nq), op.i32Add, set(sc))
   })
+  f.emit(get(chunkEnd), set(i0), op.br(0), op.end, op.end)
   f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
   f.emit(get(sp), get(fallbacks), op.f64Store(0), get(sp), get(changed), op.f64Store(8))
   return f
