@@ -6,6 +6,7 @@ import { ArtifactService } from '../artifacts/index.js'
 import { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { CheckResult, ReadinessReport } from '../http/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
+import { TrackingService } from '../tracking/index.js'
 import { WorkspaceService } from '../workspaces/index.js'
 import type { PlinthConfig } from './config.js'
 import { createLogger } from './logger.js'
@@ -32,6 +33,7 @@ export interface Platform {
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
     readonly datasetValidation: DatasetValidationService
+    readonly tracking: TrackingService
   }
   /** Pings every store (each bounded by a timeout) for `/readyz` and `plinth doctor`. */
   readiness(): Promise<ReadinessReport>
@@ -148,6 +150,14 @@ export async function createPlatform(
       artifacts: artifactService,
       datasets,
       datasetValidation: new DatasetValidationService({ metadata, datasets, clock, events }),
+      tracking: new TrackingService({
+        metadata,
+        blobs: artifacts,
+        events,
+        clock,
+        workspaces,
+        datasets,
+      }),
     },
     async readiness() {
       const [m, a] = await Promise.all([

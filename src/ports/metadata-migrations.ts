@@ -192,10 +192,227 @@ const datasets: MetadataMigration = {
   },
 }
 
+const tracking: MetadataMigration = {
+  name: '0003_tracking',
+  async up(db, ctx) {
+    await db.schema
+      .createTable('experiments')
+      .addColumn('workspace_id', 'text', (c) =>
+        c.notNull().references('workspaces.id').onDelete('restrict'),
+      )
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('artifact_location', 'text', (c) => c.notNull())
+      .addColumn('lifecycle_stage', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('experiments_pk', ['workspace_id', 'id'])
+      .addUniqueConstraint('experiments_name_unique', ['workspace_id', 'name'])
+      .addUniqueConstraint('experiments_seq_unique', ['seq'])
+      .execute()
+    await db.schema
+      .createTable('experiment_tags')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('experiment_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('experiment_tags_pk', ['workspace_id', 'experiment_id', 'key'])
+      .addForeignKeyConstraint(
+        'experiment_tags_experiment_fk',
+        ['workspace_id', 'experiment_id'],
+        'experiments',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createTable('runs')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('experiment_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('start_time', 'bigint', (c) => c.notNull())
+      .addColumn('end_time', 'bigint')
+      .addColumn('lifecycle_stage', 'text', (c) => c.notNull())
+      .addColumn('artifact_uri', 'text', (c) => c.notNull())
+      .addColumn('deleted_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('runs_pk', ['workspace_id', 'id'])
+      .addForeignKeyConstraint(
+        'runs_experiment_fk',
+        ['workspace_id', 'experiment_id'],
+        'experiments',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('restrict'),
+      )
+      .execute()
+    // search_runs scans one experiment's runs in start_time order (MLflow's default order).
+    await db.schema
+      .createIndex('runs_by_experiment')
+      .on('runs')
+      .columns(['workspace_id', 'experiment_id', 'lifecycle_stage', 'start_time', 'id'])
+      .execute()
+    for (const table of ['run_params', 'run_tags'] as const) {
+      await db.schema
+        .createTable(table)
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint(`${table}_pk`, ['workspace_id', 'run_id', 'key'])
+        .addForeignKeyConstraint(
+          `${table}_run_fk`,
+          ['workspace_id', 'run_id'],
+          'runs',
+          ['workspace_id', 'id'],
+          (fk) => fk.onDelete('cascade'),
+        )
+        .execute()
+      // Filters such as `params.lr = '0.1'` look rows up by key and value.
+      await db.schema
+        .createIndex(`${table}_by_key_value`)
+        .on(table)
+        .columns(['workspace_id', 'key', 'value'])
+        .execute()
+    }
+    // Append-only history: no key, duplicates allowed (a point may be logged twice).
+    await db.schema
+      .createTable('run_metrics')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addColumn('is_nan', 'integer', (c) => c.notNull())
+      .addColumn('timestamp', 'bigint', (c) => c.notNull())
+      .addColumn('step', 'bigint', (c) => c.notNull())
+      .execute()
+    await db.schema
+      .createIndex('run_metrics_by_run_key')
+      .on('run_metrics')
+      .columns(['workspace_id', 'run_id', 'key', 'step', 'timestamp'])
+      .execute()
+    await db.schema
+      .createTable('latest_metrics')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'double precision', (c) => c.notNull())
+      .addColumn('is_nan', 'integer', (c) => c.notNull())
+      .addColumn('timestamp', 'bigint', (c) => c.notNull())
+      .addColumn('step', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('latest_metrics_pk', ['workspace_id', 'run_id', 'key'])
+      .execute()
+    // A metric filter (`metrics.auc > 0.8`) or order scans one key's values.
+    await db.schema
+      .createIndex('latest_metrics_by_key_value')
+      .on('latest_metrics')
+      .columns(['workspace_id', 'key', 'value', 'run_id'])
+      .execute()
+    await db.schema
+      .createTable('run_inputs')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('dataset_name', 'text', (c) => c.notNull())
+      .addColumn('dataset_digest', 'text', (c) => c.notNull())
+      .addColumn('context', 'text', (c) => c.notNull())
+      .addColumn('source_type', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('schema_json', 'text', (c) => c.notNull())
+      .addColumn('profile_json', 'text', (c) => c.notNull())
+      .addColumn('tags_json', 'text', (c) => c.notNull())
+      .addColumn('dataset_version_id', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('run_inputs_pk', [
+        'workspace_id',
+        'run_id',
+        'dataset_name',
+        'dataset_digest',
+        'context',
+      ])
+      .addForeignKeyConstraint(
+        'run_inputs_run_fk',
+        ['workspace_id', 'run_id'],
+        'runs',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    // Lineage: from a dataset version to the runs that used it.
+    await db.schema
+      .createIndex('run_inputs_by_dataset_version')
+      .on('run_inputs')
+      .columns(['workspace_id', 'dataset_version_id'])
+      .execute()
+    await db.schema
+      .createTable('run_artifacts')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('content_key', 'text', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('media_type', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('run_artifacts_pk', ['workspace_id', 'run_id', 'path'])
+      .addForeignKeyConstraint(
+        'run_artifacts_run_fk',
+        ['workspace_id', 'run_id'],
+        'runs',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createIndex('run_artifacts_by_content')
+      .on('run_artifacts')
+      .column('content_key')
+      .execute()
+
+    // MLflow clients log to experiment "0" when none is chosen: the default workspace has it.
+    await (
+      db as Kysely<{
+        experiments: {
+          workspace_id: string
+          id: string
+          seq: number
+          name: string
+          artifact_location: string
+          lifecycle_stage: string
+          created_at: number
+          created_by: string
+          updated_at: number
+          updated_by: string
+        }
+      }>
+    )
+      .insertInto('experiments')
+      .values({
+        workspace_id: 'default',
+        id: '0',
+        seq: 0,
+        name: 'Default',
+        artifact_location: 'mlflow-artifacts:/0',
+        lifecycle_stage: 'active',
+        created_at: ctx.now,
+        created_by: 'system',
+        updated_at: ctx.now,
+        updated_by: 'system',
+      })
+      .execute()
+  },
+}
+
 /** Every migration this build knows, in order. */
 export const METADATA_MIGRATIONS: readonly MetadataMigration[] = Object.freeze([
   foundation,
   datasets,
+  tracking,
 ])
 
 /**

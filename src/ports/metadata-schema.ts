@@ -96,6 +96,120 @@ export interface DatasetSchemaTable {
   created_by: string
 }
 
+/** An MLflow-style experiment: a named group of runs. `id` is numeric-like (`"0"` is Default). */
+export interface ExperimentTable {
+  workspace_id: string
+  id: string
+  /** Global creation order; a created experiment's `id` is its decimal string. */
+  seq: number
+  /** Unique in its workspace, deleted experiments included (MLflow). */
+  name: string
+  artifact_location: string
+  /** 'active' | 'deleted' */
+  lifecycle_stage: string
+  created_at: Millis
+  created_by: string
+  updated_at: Millis
+  updated_by: string
+}
+
+export interface ExperimentTagTable {
+  workspace_id: string
+  experiment_id: string
+  key: string
+  value: string
+}
+
+/** A run: one execution of training code. `id` is 32 lowercase hex characters. */
+export interface RunTable {
+  workspace_id: string
+  id: string
+  experiment_id: string
+  name: string
+  user_id: string
+  /** 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED' */
+  status: string
+  start_time: Millis
+  end_time: Millis | null
+  /** 'active' | 'deleted' */
+  lifecycle_stage: string
+  artifact_uri: string
+  deleted_at: Millis | null
+  created_at: Millis
+  created_by: string
+}
+
+export interface RunParamTable {
+  workspace_id: string
+  run_id: string
+  key: string
+  value: string
+}
+
+export interface RunTagTable {
+  workspace_id: string
+  run_id: string
+  key: string
+  value: string
+}
+
+/**
+ * Every logged metric point (append-only). NaN cannot be stored by SQLite (it becomes NULL), so
+ * NaN is `value = 0, is_nan = 1` as in MLflow's SQL store; ±Infinity is stored as is.
+ */
+export interface RunMetricTable {
+  workspace_id: string
+  run_id: string
+  key: string
+  value: number
+  is_nan: number
+  timestamp: Millis
+  step: Millis
+}
+
+/** The latest point of each metric of each run (max step, then timestamp, then value). */
+export interface LatestMetricTable {
+  workspace_id: string
+  run_id: string
+  key: string
+  value: number
+  is_nan: number
+  timestamp: Millis
+  step: Millis
+}
+
+/** A dataset a run used (MLflow dataset input), optionally a Plinth dataset version. */
+export interface RunInputTable {
+  workspace_id: string
+  run_id: string
+  dataset_name: string
+  dataset_digest: string
+  /** `training` | `validation` | `test` | any (the `mlflow.data.context` input tag). */
+  context: string
+  source_type: string
+  source: string
+  schema_json: string
+  profile_json: string
+  /** JSON array of `{ key, value }`: the input tags. */
+  tags_json: string
+  /** The Plinth dataset version, when the input is one. */
+  dataset_version_id: string | null
+  created_at: Millis
+}
+
+/** A file of a run's artifact tree: a relative path pointing at a content-addressed blob. */
+export interface RunArtifactTable {
+  workspace_id: string
+  run_id: string
+  /** Validated relative path (`model/model.json`); never used as a file-system path. */
+  path: string
+  content_key: string
+  size: ColumnType<number, number, number>
+  media_type: string
+  created_at: Millis
+  created_by: string
+}
+
 /** Every table, by name. Domains add theirs in later migrations and extend this interface. */
 export interface MetadataSchema {
   workspaces: WorkspaceTable
@@ -104,6 +218,15 @@ export interface MetadataSchema {
   datasets: DatasetTable
   dataset_versions: DatasetVersionTable
   dataset_schemas: DatasetSchemaTable
+  experiments: ExperimentTable
+  experiment_tags: ExperimentTagTable
+  runs: RunTable
+  run_params: RunParamTable
+  run_tags: RunTagTable
+  run_metrics: RunMetricTable
+  latest_metrics: LatestMetricTable
+  run_inputs: RunInputTable
+  run_artifacts: RunArtifactTable
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>
