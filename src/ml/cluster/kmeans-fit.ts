@@ -58,6 +58,8 @@ export interface KMeansLayout {
   readonly bs: number
   readonly nBlocks: number
   readonly trials: number
+  /** `trials` rounded up to a multiple of 4 (float32 k-means++ candidates). */
+  readonly tpad4: number
   readonly x: number
   readonly xn: number
   readonly shift: number
@@ -67,6 +69,7 @@ export interface KMeansLayout {
   readonly cn: number
   readonly ct32: number
   readonly cn32: number
+  readonly cand32: number
   readonly consts: number
   readonly scratch: number
   readonly bsums: number
@@ -86,6 +89,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
   const kpad = k + (k % 2)
   const kpad4 = Math.ceil(k / 4) * 4
   const trials = 2 + Math.floor(Math.log(k))
+  const tpad4 = Math.ceil(trials / 4) * 4
   const perBlock = (k * p + k) * 8
   const maxBlocks = Math.max(1, Math.floor(PARTIALS_BUDGET / perBlock))
   const bs = Math.max(MIN_BLOCK, Math.ceil(n / maxBlocks))
@@ -105,6 +109,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
   const cn = take(Math.max(kpad, trials + (trials % 2)) * 8)
   const ct32 = take(p * kpad4 * 4)
   const cn32 = take(kpad4 * 4)
+  const cand32 = take(p * tpad4 * 4)
   const consts = take(16)
   const scratch = take(nBlocks * kpad4 * 4 * LLOYD_ROWS)
   const bsums = take(nBlocks * perBlock)
@@ -121,6 +126,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
     bs,
     nBlocks,
     trials,
+    tpad4,
     x,
     xn,
     shift,
@@ -130,6 +136,7 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
     cn,
     ct32,
     cn32,
+    cand32,
     consts,
     scratch,
     bsums,
@@ -223,24 +230,25 @@ export function kmeansPlusPlus(pool: BlockPool, L: KMeansLayout, rng: Rng): Floa
   const { n, p, k, trials } = L
   const f64 = pool.views.f64
   const centers = new Float64Array(k * p)
-  const tpad = trials + (trials % 2)
-  const cand = new Float64Array(tpad * p)
+  const cand = new Float64Array(L.tpad4 * p)
   // Candidate t's distances go to slot t (at L.slots + 8·t·n); slot `trials` holds the
   // distance of each row to its nearest chosen center.
   const closest = (L.slots + trials * n * 8) / 8
   f64.fill(Infinity, closest, closest + n)
+  const f32 = pool.views.f32
   const runCand = (t: number): Float64Array => {
-    writeCenters(pool, L, cand, t, tpad)
+    // Candidates as float32, transposed (`cand32[j·tpad4 + c]`), unused lanes 0.
+    for (let j = 0; j < p; j++)
+      for (let c = 0; c < L.tpad4; c++)
+        f32[L.cand32 / 4 + j * L.tpad4 + c] = c < t ? cand[c * p + j]! : 0
     pool.run('cand', L.nBlocks, [
       L.bs,
       n,
       p,
-      tpad,
+      L.tpad4,
       t,
       L.x,
-      L.xn,
-      L.ct,
-      L.cn,
+      L.cand32,
       closest * 8,
       L.slots,
       L.bpot,

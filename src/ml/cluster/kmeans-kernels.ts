@@ -123,14 +123,14 @@ function assignJs(v: MemoryViews, a: readonly number[]): void {
 }
 
 /**
- * `cand(b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot)`: for the first `t` centers
- * (k-means++ candidates), `min(closest[i], d²(x_i, c))` → `out + 8(c·n + i)` and its block sum
- * → `bpot + 8(b·t + c)`.
+ * `cand(b, bs, n, p, tpad4, t, x, cand32, closest, out, bpot)`: for the first `t` k-means++
+ * candidates (float32, transposed, `cand32[j·tpad4 + c]`), `min(closest[i], d²(x_i, c))` →
+ * `out + 8(c·n + i)` and its block sum → `bpot + 8(b·t + c)`. The squared distance is the
+ * float32 sum of squared float32 differences (no cancellation: relative error below `p·2⁻²⁴`),
+ * widened to float64; minimum and sums are float64.
  */
 function candJs(v: MemoryViews, a: readonly number[]): void {
-  const [b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot] = a as [
-    number,
-    number,
+  const [b, bs, n, p, tpad4, t, x, cand32, closest, out, bpot] = a as [
     number,
     number,
     number,
@@ -144,26 +144,22 @@ function candJs(v: MemoryViews, a: readonly number[]): void {
     number,
   ]
   const { f32, f64 } = v
+  const fr = Math.fround
   const r0 = b * bs
   const r1 = Math.min(r0 + bs, n)
   const pb = bpot / 8 + b * t
   f64.fill(0, pb, pb + t)
-  const ctb = ct / 8
-  const cnb = cn / 8
-  const acc = new Float64Array(kpad)
+  const cb = cand32 / 4
   for (let i = r0; i < r1; i++) {
     const xo = x / 4 + i * p
-    acc.fill(0)
-    for (let j = 0; j < p; j++) {
-      const xv = f32[xo + j]!
-      const co = ctb + j * kpad
-      for (let c = 0; c < kpad; c++) acc[c] = acc[c]! + xv * f64[co + c]!
-    }
-    const xni = f64[xn / 8 + i]!
     const cl = f64[closest / 8 + i]!
     for (let c = 0; c < t; c++) {
-      const d = Math.max(f64[cnb + c]! - (acc[c]! + acc[c]!) + xni, 0)
-      const m = Math.min(cl, d)
+      let acc = 0
+      for (let j = 0; j < p; j++) {
+        const d = fr(f32[xo + j]! - f32[cb + j * tpad4 + c]!)
+        acc = fr(acc + fr(d * d))
+      }
+      const m = Math.min(cl, acc)
       f64[out / 8 + c * n + i] = m
       f64[pb + c] = f64[pb + c]! + m
     }
@@ -403,37 +399,72 @@ function buildAssign(): FuncBuilder {
 }
 
 function buildCand(): FuncBuilder {
-  const f = new FuncBuilder('cand', new Array<typeof I32>(13).fill(I32))
-  const [b, bs, n, p, kpad, t, x, xn, ct, cn, closest, out, bpot] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  const f = new FuncBuilder('cand', new Array<typeof I32>(11).fill(I32))
+  const [b, bs, n, p, tpad4, t, x, cand32, closest, out, bpot] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
   ] as const
   const [r0, r1] = emitRange(f, b, bs, n)
-  const i = f.local(I32)
   const pb = f.local(I32)
-  const xp0 = f.local(I32)
+  const c0 = f.local(I32)
+  const i0 = f.local(I32)
+  const chunkEnd = f.local(I32)
+  const rowBytes = f.local(I32)
+  const kstride = f.local(I32)
+  const j = f.local(I32)
+  const xp = f.local(I32)
+  const cp = f.local(I32)
   const sp = f.local(I32)
-  const xni = f.local(F64)
-  const cl = f.local(F64)
+  const c = f.local(I32)
   const m = f.local(F64)
+  const cv = f.local(V128)
+  const dv = f.local(V128)
+  const accs = Array.from({ length: KPP_ROWS }, () => f.local(V128))
   f.emit(get(bpot), get(b), get(t), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(pb))
   emitZero(f, pb, t)
-  f.emit(get(r0), set(i))
-  f.forRange(i, r1, 1, () => {
-    f.emit(get(x), get(i), get(p), op.i32Mul, i32(4), op.i32Mul, op.i32Add, set(xp0))
-    f.emit(get(xn), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load(), set(xni))
-    f.emit(get(closest), get(i), i32(8), op.i32Mul, op.i32Add, op.f64Load(), set(cl))
-    emitDots(f, { p, kpad, ct, cn, xp0 }, (c, value) => {
-      f.emit(get(c), get(t), op.i32LtU, op.if)
-      // m = min(cl, max(value + xni, 0))
-      f.emit(get(cl), get(value), get(xni), op.f64Add, op.f64(0), op.f64Max, op.f64Min, set(m))
-      f.emit(get(out), get(c), get(n), op.i32Mul, get(i), op.i32Add, i32(8), op.i32Mul)
-      f.emit(op.i32Add, get(m), op.f64Store())
-      f.emit(get(pb), get(c), i32(8), op.i32Mul, op.i32Add, set(sp))
-      f.emit(get(sp), get(sp), op.f64Load(), get(m), op.f64Add, op.f64Store(), op.end)
+  f.emit(get(p), i32(4), op.i32Mul, set(rowBytes), get(tpad4), i32(4), op.i32Mul, set(kstride))
+  // rows [i0, i0 + rows) against candidates [c0, c0 + 4), then each row's lanes in order.
+  const chunk = (rows: number): void => {
+    for (let r = 0; r < rows; r++) f.emit(op.v128Zero, set(accs[r]!))
+    f.emit(get(x), get(i0), get(rowBytes), op.i32Mul, op.i32Add, set(xp))
+    f.emit(get(cand32), get(c0), i32(4), op.i32Mul, op.i32Add, set(cp), i32(0), set(j))
+    f.forRange(j, p, 1, () => {
+      f.emit(get(cp), op.v128Load(), set(cv))
+      for (let r = 0; r < rows; r++) {
+        f.emit(get(xp), get(rowBytes), i32(r), op.i32Mul, op.i32Add, op.v128Load32Splat())
+        f.emit(get(cv), op.f32x4Sub, op.tee(dv), get(dv), op.f32x4Mul, get(accs[r]!), op.f32x4Add)
+        f.emit(set(accs[r]!))
+      }
+      f.emit(get(xp), i32(4), op.i32Add, set(xp), get(cp), get(kstride), op.i32Add, set(cp))
     })
-  })
+    for (let r = 0; r < rows; r++) {
+      for (let l = 0; l < 4; l++) {
+        // if (c0 + l < t) { m = min(closest[i], d); out[c·n + i] = m; pot[c] += m }
+        f.emit(get(c0), i32(l), op.i32Add, op.tee(c), get(t), op.i32LtU, op.if)
+        f.emit(get(closest), get(i0), i32(r), op.i32Add, i32(8), op.i32Mul, op.i32Add, op.f64Load())
+        f.emit(get(accs[r]!), op.f32x4ExtractLane(l), op.f64PromoteF32, op.f64Min, set(m))
+        f.emit(get(out), get(c), get(n), op.i32Mul, get(i0), op.i32Add, i32(r), op.i32Add)
+        f.emit(i32(8), op.i32Mul, op.i32Add, get(m), op.f64Store())
+        f.emit(get(pb), get(c), i32(8), op.i32Mul, op.i32Add, set(sp))
+        f.emit(get(sp), get(sp), op.f64Load(), get(m), op.f64Add, op.f64Store(), op.end)
+      }
+    }
+  }
+  f.emit(i32(0), set(c0))
+  f.emit(op.block, op.loop, get(c0), get(t), op.i32GeU, op.brIf(1))
+  f.emit(get(r0), set(i0))
+  f.emit(op.block, op.loop, get(i0), get(r1), op.i32GeU, op.brIf(1))
+  f.emit(get(i0), i32(KPP_ROWS), op.i32Add, set(chunkEnd))
+  f.emit(get(chunkEnd), get(r1), op.i32GtU, op.if)
+  chunk(1)
+  f.emit(get(i0), i32(1), op.i32Add, set(chunkEnd), op.else)
+  chunk(KPP_ROWS)
+  f.emit(op.end, get(chunkEnd), set(i0), op.br(0), op.end, op.end)
+  f.emit(get(c0), i32(4), op.i32Add, set(c0), op.br(0), op.end, op.end)
   return f
 }
+
+/** Rows the k-means++ kernel processes together. */
+const KPP_ROWS = 4
 
 function buildNorms(): FuncBuilder {
   const f = new FuncBuilder('norms', new Array<typeof I32>(8).fill(I32))

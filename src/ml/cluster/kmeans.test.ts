@@ -134,10 +134,12 @@ describe('kernels and threads', () => {
       v.f32[501000 / 4 + c] = j.f32[501000 / 4 + c] = c < kpad ? v.f64[43008 / 8 + c]! : Infinity
     v.f64[502000 / 8] = j.f64[502000 / 8] = 4 * (p + 2) * 2 ** -24 * 10
     v.f64[502000 / 8 + 1] = j.f64[502000 / 8 + 1] = 4 * (p + 2) * 2 ** -24 * 30
+    // k-means++ candidates: float32, transposed, 4 lanes (3 used)
+    for (let q = 0; q < p * 4; q++) v.f32[504000 / 4 + q] = j.f32[504000 / 4 + q] = rng.normal() * 3
     const calls: [KernelName, number[]][] = [
       ['norms', [256, n, p, 0, 32768, 40960, 180000]],
       ['assign', [256, n, p, kpad, 9, 0, 32768, 41984, 43008, 43264, 46400, 52736, 180000, 1]],
-      ['cand', [256, n, p, kpad, 3, 0, 32768, 41984, 43008, 200000 + 4 * n * 8, 200000, 400000]],
+      ['cand', [256, n, p, 4, 3, 0, 504000, 200000 + 4 * n * 8, 200000, 400000]],
     ]
     for (const [k, a] of calls) {
       for (let b = 0; b < 4; b++) {
