@@ -5,6 +5,8 @@
  */
 import type { EstimatorEntry } from '../base/index.js'
 
+import { XGBOOST_ENTRY } from './xgboost/index.js'
+
 export type { FlatTree, TreeEnsemble, TreeLink } from './ensemble/types.js'
 export {
   TreeBuilder,
@@ -27,6 +29,13 @@ export type {
   SplitSpec,
   TreeEnsembleState,
 } from './ensemble/index.js'
+export {
+  XGBOOST_OBJECTIVES,
+  XGBoostClassifierModel,
+  XGBoostRegressorModel,
+  importXGBoostModel,
+} from './xgboost/index.js'
+export type { XGBoostModel, XGBoostObjective } from './xgboost/index.js'
 
 /** The tree kinds, for `ml/registry.ts`. */
-export const TREE_ESTIMATORS: readonly EstimatorEntry[] = []
+export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [XGBOOST_ENTRY]
