@@ -166,17 +166,43 @@ function toMatrixOf<A extends Float64Array | Float32Array>(
       if (col !== undefined) copyColumn(col, 0, n, data, j * n, 1)
     }
   } else {
-    // Row-major writes stride by a whole row per value; filling blocks of rows column by column
-    // keeps the block being written in cache (a plain column-at-a-time fill misses on every write).
-    for (let start = 0; start < n; start += ROW_BLOCK) {
-      const end = Math.min(n, start + ROW_BLOCK)
-      for (let j = 0; j < p; j++) {
-        const col = X.columns[j]
-        if (col !== undefined) copyColumn(col, start, end, data, start * p + j, p)
-      }
-    }
+    fillRows(X, data, 0)
   }
   return { data, nRows: n, nCols: p, layout }
+}
+
+/** Writes `X` row-major into `out` from element `offset` (columns already checked). */
+function fillRows(X: Frame, out: Float64Array | Float32Array, offset: number): void {
+  const n = X.nRows
+  const p = X.nColumns
+  // Row-major writes stride by a whole row per value; filling blocks of rows column by column
+  // keeps the block being written in cache (a plain column-at-a-time fill misses on every write).
+  for (let start = 0; start < n; start += ROW_BLOCK) {
+    const end = Math.min(n, start + ROW_BLOCK)
+    for (let j = 0; j < p; j++) {
+      const col = X.columns[j]
+      if (col !== undefined) copyColumn(col, start, end, out, offset + start * p + j, p)
+    }
+  }
+}
+
+/**
+ * {@link toMatrix32} (row-major) written into `out` from element `offset` instead of a new
+ * array: for estimators whose kernels read the matrix from memory they own (e.g. shared with
+ * workers), saving a copy. Checks the columns as {@link toMatrix} does.
+ *
+ * @throws ValidationError as {@link toMatrix}; RangeError when `out` is too short.
+ */
+export function toMatrix32Into(
+  X: Frame,
+  out: Float32Array,
+  offset: number,
+  options: Omit<ToMatrixOptions, 'layout'> = {},
+): void {
+  assertNumericFeatures(X, options)
+  if (offset < 0 || offset + X.nRows * X.nColumns > out.length)
+    throw new RangeError('toMatrix32Into: the output is too short')
+  fillRows(X, out, offset)
 }
 
 /**

@@ -17,6 +17,7 @@ export {
   selectFeatures,
   toMatrix,
   toMatrix32,
+  toMatrix32Into,
 } from './features.js'
 export type { DTypeFamily, DenseMatrix, FeatureSpec, ToMatrixOptions } from './features.js'
 export { isClassifierModel, isTransformerEstimator } from './guards.js'

@@ -15,6 +15,7 @@ import {
   readFeatures,
   selectFeatures,
   toMatrix32,
+  toMatrix32Into,
   type FeatureSpec,
 } from '../base/features.js'
 import { parseParams } from '../base/params.js'
@@ -120,8 +121,7 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
     const threads = p.nThreads ?? (work >= PARALLEL_WORK ? Math.min(availableParallelism(), 8) : 1)
     const pool = createBlockPool(L.bytes, threads)
     try {
-      const m = toMatrix32(X, { kind: KIND })
-      pool.views.f32.set(m.data, L.x / 4)
+      toMatrix32Into(X, pool.views.f32, L.x / 4, { kind: KIND })
       pool.start(WORKER_START_MS)
       const rng = opts?.rng ?? createRng(p.seed)
       const r = runKMeans(
