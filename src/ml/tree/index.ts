@@ -5,9 +5,26 @@
  */
 import type { EstimatorEntry } from '../base/index.js'
 
+import { CART_ESTIMATORS } from './cart/index.js'
 import { XGBOOST_ENTRY } from './xgboost/index.js'
 
 export type { FlatTree, TreeEnsemble, TreeLink } from './ensemble/types.js'
+export {
+  DecisionTreeClassifier,
+  DecisionTreeClassifierModel,
+  DecisionTreeClassifierParamsSchema,
+  DecisionTreeRegressor,
+  DecisionTreeRegressorModel,
+  DecisionTreeRegressorParamsSchema,
+  loadDecisionTreeClassifier,
+  loadDecisionTreeRegressor,
+} from './cart/index.js'
+export type {
+  DecisionTreeClassifierParams,
+  DecisionTreeDiagnostics,
+  DecisionTreeRegressorParams,
+  TreeFitOptions,
+} from './cart/index.js'
 export {
   TreeBuilder,
   applyLink,
@@ -38,4 +55,4 @@ export {
 export type { XGBoostModel, XGBoostObjective } from './xgboost/index.js'
 
 /** The tree kinds, for `ml/registry.ts`. */
-export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [XGBOOST_ENTRY]
+export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [XGBOOST_ENTRY, ...CART_ESTIMATORS]
