@@ -183,3 +183,14 @@ export type {
   SearchResult,
   TrainTestSplit,
 } from './model-selection/index.js'
+
+// Trees
+export {
+  XGBoostClassifierModel,
+  XGBoostRegressorModel,
+  featureImportance,
+  importXGBoostModel,
+  predictRaw,
+  predictRowInto,
+} from './tree/index.js'
+export type { TreeEnsemble, XGBoostModel, XGBoostObjective } from './tree/index.js'
