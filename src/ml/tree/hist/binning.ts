@@ -3,9 +3,11 @@
  * new data (a validation set, a prediction batch) with the same cut points.
  *
  * ## Cut points
- * Per numeric feature, the present (non-NaN) values are sorted once (an LSD radix sort on
- * order-preserving integer keys, carrying the row index, so each value's bin is written while
- * walking the sorted order; no comparison sort and no per-value binary search).
+ * Per numeric feature, the present (non-NaN) values are sorted once by an LSD radix sort on
+ * order-preserving integer keys (no comparison sort). Float32-exact unweighted features (the
+ * common case: `toMatrix32` output) sort their keys alone and find each value's bin through a
+ * table on the key's top 16 bits; others carry the row index through the sort and write each
+ * bin while walking the sorted order.
  * - At most `maxBin` distinct values: every distinct value gets its own bin, and the cut
  *   points are the distinct values from the second on, as in XGBoost (`cuts[b]` is the value of
  *   bin `b + 1`, so "bin ≤ b" ⇔ `x < cuts[b]`).
@@ -136,21 +138,28 @@ export function createBinnedMatrix(X: DenseInput, options: BinningOptions = {}):
 
   const f32 = X.data instanceof Float32Array
   const rowMajor = X.layout !== 'col'
-  const sorter = new KeySorter(nRows)
-  for (let f0 = 0; f0 < nFeatures; f0 += FEATURE_GROUP) {
-    const f1 = Math.min(nFeatures, f0 + FEATURE_GROUP)
-    // Present values of each feature in the group, as sort keys with their rows.
-    const group = extractKeys(X, f0, f1, f32, rowMajor, categorical, bins, rowStride)
-    for (let f = f0; f < f1; f++) {
-      const g = group[f - f0]!
-      if (categorical[f] === 1) {
-        const nb = binCategorical(X, f, rowMajor, bins, rowStride, catIssues)
-        nBins[f] = nb
-        cuts[f] = new Float64Array(0)
-        continue
-      }
+  // Numeric features split into the fast float32 path (unweighted, float32-exact values) and
+  // the general one.
+  const fast: number[] = []
+  const general: number[] = []
+  for (let f = 0; f < nFeatures; f++) {
+    if (categorical[f] === 1) {
+      nBins[f] = binCategorical(X, f, rowMajor, bins, rowStride, catIssues)
+      cuts[f] = new Float64Array(0)
+    } else if (w === undefined && (f32 || float32Exact(X, f, rowMajor))) fast.push(f)
+    else general.push(f)
+  }
+  if (fast.length > 0) {
+    const scratch = group32Scratch(nRows, Math.min(FEATURE_GROUP, fast.length))
+    for (let i = 0; i < fast.length; i += FEATURE_GROUP)
+      binGroup32(X, fast.slice(i, i + FEATURE_GROUP), maxBin, bins, rowStride, nBins, cuts, scratch)
+  }
+  if (general.length > 0) {
+    const sorter = new KeySorter(nRows)
+    for (const f of general) {
+      const g = extractKeys(X, f, f32, rowMajor, bins, rowStride)
       const sorted = sorter.sort(g.hi, g.lo, g.rows, g.n)
-      const c = binSorted(sorted, g.n, maxBin, w, bins, rowStride, f, f32 || g.lo === undefined)
+      const c = binSorted(sorted, g.n, maxBin, w, bins, rowStride, f, g.lo === undefined)
       nBins[f] = c.length
       cuts[f] = c
     }
@@ -286,79 +295,63 @@ const f32Scratch = new Float32Array(1)
 const u32OfF32 = new Uint32Array(f32Scratch.buffer)
 
 /**
- * Collects the present values of features `[f0, f1)` as order-preserving unsigned keys (32-bit
- * for float32 data or float64 columns whose values are all float32-exact, else 64-bit), with
- * their row indices, and marks missing values in `bins` (the caller's binning fills the rest).
+ * Collects the present values of feature `f` as order-preserving unsigned keys (32-bit when its
+ * values are all float32-exact, else 64-bit) with their row indices, and marks missing values in
+ * `bins`.
  */
 function extractKeys(
   X: DenseInput,
-  f0: number,
-  f1: number,
+  f: number,
   f32: boolean,
   rowMajor: boolean,
-  categorical: Uint8Array,
   bins: Uint8Array,
   rowStride: number,
-): FeatureKeys[] {
+): FeatureKeys {
   const { data, nRows, nCols } = X
-  const out: FeatureKeys[] = []
-  for (let f = f0; f < f1; f++) {
-    if (categorical[f] === 1) {
-      out.push({ n: 0, hi: new Uint32Array(0), lo: undefined, rows: new Uint32Array(0) })
+  const step = rowMajor ? nCols : 1
+  const start = rowMajor ? f : f * nRows
+  const exact32 = f32 || float32Exact(X, f, rowMajor)
+  const hi = new Uint32Array(nRows)
+  const lo = exact32 ? undefined : new Uint32Array(nRows)
+  const rows = new Uint32Array(nRows)
+  let n = 0
+  for (let r = 0, at = start; r < nRows; r++, at += step) {
+    const x = data[at]!
+    if (x !== x) {
+      bins[r * rowStride + f] = MISSING_BIN
       continue
     }
-    const step = rowMajor ? nCols : 1
-    const start = rowMajor ? f : f * nRows
-    let exact32 = f32
-    if (!f32) {
-      exact32 = true
-      for (let r = 0, at = start; r < nRows; r++, at += step) {
-        const x = data[at]!
-        if (x === x && Math.fround(x) !== x) {
-          exact32 = false
-          break
-        }
-      }
-    }
-    const hi = new Uint32Array(nRows)
-    const lo = exact32 ? undefined : new Uint32Array(nRows)
-    const rows = new Uint32Array(nRows)
-    let n = 0
     if (lo === undefined) {
-      for (let r = 0, at = start; r < nRows; r++, at += step) {
-        const x = data[at]!
-        if (x !== x) {
-          bins[r * rowStride + f] = MISSING_BIN
-          continue
-        }
-        f32Scratch[0] = x === 0 ? 0 : x // -0 sorts with +0
-        const u = u32OfF32[0]!
-        hi[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0
-        rows[n++] = r
-      }
+      f32Scratch[0] = x === 0 ? 0 : x // -0 sorts with +0
+      const u = u32OfF32[0]!
+      hi[n] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0
     } else {
-      for (let r = 0, at = start; r < nRows; r++, at += step) {
-        const x = data[at]!
-        if (x !== x) {
-          bins[r * rowStride + f] = MISSING_BIN
-          continue
-        }
-        f64Scratch[0] = x === 0 ? 0 : x
-        const l = u32OfF64[0]!
-        const h = u32OfF64[1]!
-        if (h & 0x80000000) {
-          hi[n] = ~h >>> 0
-          lo[n] = ~l >>> 0
-        } else {
-          hi[n] = (h | 0x80000000) >>> 0
-          lo[n] = l
-        }
-        rows[n++] = r
+      f64Scratch[0] = x === 0 ? 0 : x
+      const l = u32OfF64[0]!
+      const h = u32OfF64[1]!
+      if (h & 0x80000000) {
+        hi[n] = ~h >>> 0
+        lo[n] = ~l >>> 0
+      } else {
+        hi[n] = (h | 0x80000000) >>> 0
+        lo[n] = l
       }
     }
-    out.push({ n, hi, lo, rows })
+    rows[n++] = r
   }
-  return out
+  return { n, hi, lo, rows }
+}
+
+/** Whether every present value of feature `f` is exactly a float32. */
+function float32Exact(X: DenseInput, f: number, rowMajor: boolean): boolean {
+  if (X.data instanceof Float32Array) return true
+  const { data, nRows, nCols } = X
+  const step = rowMajor ? nCols : 1
+  for (let r = 0, at = rowMajor ? f : f * nRows; r < nRows; r++, at += step) {
+    const x = data[at]!
+    if (x === x && Math.fround(x) !== x) return false
+  }
+  return true
 }
 
 /** Decodes a 32-bit key back to its float32 value. */
@@ -454,45 +447,34 @@ class KeySorter {
 }
 
 /**
- * Chooses the cut points of one numeric feature from its sorted keys and writes each present
- * row's bin. Returns the cuts (`nBins` values, the last `+Infinity`).
+ * The positions in the sorted keys where each cut's bin starts (strictly increasing, never 0):
+ * every distinct value's first position when there are at most `maxBin`, else the weighted
+ * quantile picks of the module notes. `rows` maps sorted positions to rows (for weights).
  */
-function binSorted(
-  s: SortedKeys,
+function cutPositions(
+  hi: Uint32Array,
+  lo: Uint32Array | undefined,
+  rows: Uint32Array | undefined,
   n: number,
   maxBin: number,
   weights: Float64Array | Float32Array | undefined,
-  bins: Uint8Array,
-  rowStride: number,
-  f: number,
-  key32: boolean,
-): Float64Array {
-  const { hi, lo, rows } = s
-  if (n === 0) return Float64Array.of(Infinity)
-  // Distinct values: starts of runs of equal keys.
+): number[] {
+  const picked: number[] = []
+  if (n === 0) return picked
   let distinct = 1
-  for (let i = 1; i < n; i++)
-    if (hi[i] !== hi[i - 1] || (lo !== undefined && lo[i] !== lo[i - 1])) distinct++
-  const value = (i: number): number => (key32 ? keyToF32(hi[i]!) : keyToF64(hi[i]!, lo![i]!))
+  if (lo === undefined) {
+    for (let i = 1; i < n; i++) if (hi[i] !== hi[i - 1]) distinct++
+  } else for (let i = 1; i < n; i++) if (hi[i] !== hi[i - 1] || lo[i] !== lo[i - 1]) distinct++
   const same = (i: number, j: number): boolean =>
     hi[i] === hi[j] && (lo === undefined || lo[i] === lo[j])
-  let cuts: Float64Array
   if (distinct <= maxBin) {
-    cuts = new Float64Array(distinct)
-    let b = 0
-    for (let i = 0; i < n; i++) {
-      if (i > 0 && !same(i, i - 1)) cuts[b++] = value(i)
-      bins[rows[i]! * rowStride + f] = b
-    }
-    cuts[distinct - 1] = Infinity
-    return cuts
+    for (let i = 1; i < n; i++) if (!same(i, i - 1)) picked.push(i)
+    return picked
   }
-  // Weighted quantiles: for each target rank k·W/maxBin the distinct value whose mid-rank is
-  // nearest. Group starts and mid-ranks come from one walk over the sorted values.
+  const weightAt = (i: number): number => (weights === undefined ? 1 : weights[rows![i]!]!)
   let total = 0
   if (weights === undefined) total = n
-  else for (let i = 0; i < n; i++) total += weights[rows[i]!]!
-  const picked: number[] = []
+  else for (let i = 0; i < n; i++) total += weightAt(i)
   let k = 1
   let target = total / maxBin
   let rank = 0 // weight before the current group
@@ -502,10 +484,15 @@ function binSorted(
   while (i < n && k < maxBin) {
     let j = i
     let gw = 0
-    while (j < n && same(j, i)) {
-      gw += weights === undefined ? 1 : weights[rows[j]!]!
-      j++
-    }
+    if (weights === undefined && lo === undefined) {
+      const key = hi[i]
+      while (j < n && hi[j] === key) j++
+      gw = j - i
+    } else
+      while (j < n && same(j, i)) {
+        gw += weightAt(j)
+        j++
+      }
     const mid = rank + gw / 2
     // Every target between the previous group's mid-rank and this one's goes to the nearer.
     while (k < maxBin && target <= mid) {
@@ -527,14 +514,208 @@ function binSorted(
     (picked.length === 0 || picked[picked.length - 1]! < prevStart)
   )
     picked.push(prevStart)
-  cuts = new Float64Array(picked.length + 1)
-  for (let c = 0; c < picked.length; c++) cuts[c] = value(picked[c]!)
+  return picked
+}
+
+/**
+ * Chooses the cut points of one numeric feature from its sorted keys (with rows) and writes
+ * each present row's bin. Returns the cuts (`nBins` values, the last `+Infinity`).
+ */
+function binSorted(
+  s: SortedKeys,
+  n: number,
+  maxBin: number,
+  weights: Float64Array | Float32Array | undefined,
+  bins: Uint8Array,
+  rowStride: number,
+  f: number,
+  key32: boolean,
+): Float64Array {
+  const { hi, lo, rows } = s
+  const picked = cutPositions(hi, lo, rows, n, maxBin, weights)
+  const cuts = new Float64Array(picked.length + 1)
+  for (let c = 0; c < picked.length; c++) {
+    const at = picked[c]!
+    cuts[c] = key32 ? keyToF32(hi[at]!) : keyToF64(hi[at]!, lo![at]!)
+  }
   cuts[picked.length] = Infinity
-  // Bins: a row's bin is the number of cut starts at or before its position.
+  // A row's bin is the number of cut starts at or before its sorted position.
   let b = 0
   for (let p = 0; p < n; p++) {
     if (b < picked.length && p === picked[b]) b++
     bins[rows[p]! * rowStride + f] = b
   }
   return cuts
+}
+
+/**
+ * The fast path for features whose values are all float32-exact and unweighted: keys of a
+ * group of features are extracted in one pass over the rows, each feature's keys are sorted
+ * alone (no row payload), and bins are written in one more pass, each key's bin found from a
+ * 65,536-entry table on its top 16 bits plus a short scan. Returns nothing; fills `nBins`,
+ * `cuts` and the group's bins.
+ */
+function binGroup32(
+  X: DenseInput,
+  features: readonly number[],
+  maxBin: number,
+  bins: Uint8Array,
+  rowStride: number,
+  nBins: Int32Array,
+  cuts: Float64Array[],
+  scratch: Group32Scratch,
+): void {
+  const { data, nRows, nCols } = X
+  const rowMajor = X.layout !== 'col'
+  const G = features.length
+  const keys = scratch.keys
+  // 1. Keys (0 = missing: no present float32 value maps to 0).
+  const bits =
+    data instanceof Float32Array
+      ? new Uint32Array(data.buffer, data.byteOffset, data.length)
+      : undefined
+  // Row-major input: one pass over the rows for the whole group (each row's values share cache
+  // lines), instead of one strided pass per feature.
+  const step = rowMajor ? nCols : 1
+  for (let g = 0; g < G; g++) {
+    const f = features[g]!
+    const kg = keys[g]!
+    let at = rowMajor ? f : f * nRows
+    if (bits === undefined) {
+      for (let r = 0; r < nRows; r++, at += step) {
+        const x = data[at]!
+        if (x !== x) {
+          kg[r] = 0
+          continue
+        }
+        f32Scratch[0] = x === 0 ? 0 : x
+        const u = u32OfF32[0]!
+        kg[r] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0
+      }
+    }
+  }
+  if (bits !== undefined) {
+    const offsets = Int32Array.from(features, (f) => (rowMajor ? f : f * nRows))
+    for (let r = 0; r < nRows; r++) {
+      const base = rowMajor ? r * nCols : r
+      for (let g = 0; g < G; g++) {
+        const u = bits[base + offsets[g]!]!
+        // NaN: exponent all ones and a non-zero mantissa (key 0). -0 sorts with +0.
+        keys[g]![r] =
+          (u & 0x7fffffff) > 0x7f800000
+            ? 0
+            : u === 0x80000000
+              ? 0x80000000
+              : u & 0x80000000
+                ? ~u >>> 0
+                : (u | 0x80000000) >>> 0
+      }
+    }
+  }
+  // 2. Per feature: sort the present keys, choose cuts, build the lookup table.
+  const tables: Uint8Array[] = []
+  const cutKeys: Uint32Array[] = []
+  for (let g = 0; g < G; g++) {
+    const f = features[g]!
+    const kg = keys[g]!
+    const buf = scratch.sortA
+    let n = 0
+    for (let r = 0; r < nRows; r++) {
+      const k = kg[r]!
+      if (k !== 0) buf[n++] = k
+    }
+    const sorted = radixSort32(buf, scratch.sortB, n, scratch.count)
+    const picked = cutPositions(sorted, undefined, undefined, n, maxBin, undefined)
+    const ck = new Uint32Array(picked.length)
+    const c = new Float64Array(picked.length + 1)
+    for (let i = 0; i < picked.length; i++) {
+      ck[i] = sorted[picked[i]!]!
+      c[i] = keyToF32(ck[i]!)
+    }
+    c[picked.length] = Infinity
+    cuts[f] = c
+    nBins[f] = picked.length + 1
+    // table[t]: the number of cuts whose key is below t << 16 (a lower bound on the bin).
+    const table = scratch.tables[g]!
+    let b = 0
+    for (let t = 0; t < 65536; t++) {
+      const base = t * 65536
+      while (b < ck.length && ck[b]! < base) b++
+      table[t] = b
+    }
+    tables.push(table)
+    cutKeys.push(ck)
+  }
+  // 3. Bins, row by row (each row's bins share a cache line).
+  for (let r = 0; r < nRows; r++) {
+    const o = r * rowStride
+    for (let g = 0; g < G; g++) {
+      const k = keys[g]![r]!
+      if (k === 0) {
+        bins[o + features[g]!] = MISSING_BIN
+        continue
+      }
+      const ck = cutKeys[g]!
+      let b = tables[g]![k >>> 16]!
+      while (b < ck.length && k >= ck[b]!) b++
+      bins[o + features[g]!] = b
+    }
+  }
+}
+
+/** Reusable buffers of {@link binGroup32}. */
+interface Group32Scratch {
+  readonly keys: Uint32Array[]
+  readonly sortA: Uint32Array
+  readonly sortB: Uint32Array
+  readonly count: Uint32Array
+  readonly tables: Uint8Array[]
+}
+
+function group32Scratch(nRows: number, G: number): Group32Scratch {
+  return {
+    keys: Array.from({ length: G }, () => new Uint32Array(nRows)),
+    sortA: new Uint32Array(nRows),
+    sortB: new Uint32Array(nRows),
+    count: new Uint32Array(2 * 65536),
+    tables: Array.from({ length: G }, () => new Uint8Array(65536)),
+  }
+}
+
+/**
+ * LSD radix sort of `a[0, n)` on three digits of 11, 11 and 10 bits (`b` is scratch; 2,048
+ * buckets keep the scatter's write streams in cache, where 65,536 would not); returns the
+ * sorted array.
+ */
+function radixSort32(a: Uint32Array, b: Uint32Array, n: number, count: Uint32Array): Uint32Array {
+  count.fill(0, 0, 3 * 2048)
+  for (let i = 0; i < n; i++) {
+    const k = a[i]!
+    count[k & 2047]!++
+    count[2048 + ((k >>> 11) & 2047)]!++
+    count[4096 + (k >>> 22)]!++
+  }
+  let src = a
+  let dst = b
+  for (let pass = 0; pass < 3; pass++) {
+    const off = pass * 2048
+    const shift = pass * 11
+    let sum = 0
+    let trivial = false
+    for (let d = 0; d < 2048; d++) {
+      const c = count[off + d]!
+      if (c === n) trivial = true
+      count[off + d] = sum
+      sum += c
+    }
+    if (trivial) continue
+    for (let i = 0; i < n; i++) {
+      const k = src[i]!
+      dst[count[off + ((k >>> shift) & 2047)]!++] = k
+    }
+    const t = src
+    src = dst
+    dst = t
+  }
+  return src
 }
