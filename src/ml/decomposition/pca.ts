@@ -35,6 +35,8 @@ import { fitStep } from '../base/progress.js'
 import { badState, checkState, decodeF64, encodeArray } from '../base/state.js'
 import type { Diagnostics, Estimator, FitOptions, ModelState, Transformer } from '../base/types.js'
 
+import { crossProducts } from '../linear/regression/cross-products.js'
+
 import { gramColumns } from './dense.js'
 import { symmetricEigen } from './eigen.js'
 import { randomizedSvd } from './randomized-svd.js'
@@ -139,7 +141,7 @@ export class PCA implements Estimator<PCAParams, PCAModel> {
     const rng = opts?.rng ?? createRng(p.seed)
     const state =
       solver === 'full'
-        ? fitFull(a, n, nf, nc, mean)
+        ? fitFull(a, n, nf, nc, mean, nf <= n ? centeredGram(X) : undefined)
         : fitRandomized(a, n, nf, nc ?? minDim, mean, p, rng)
     return new PCAModel(p, captureFeatures(X), state)
   }
@@ -157,18 +159,30 @@ function chooseSolver(
   return nc < 0.8 * Math.min(n, p) ? 'randomized' : 'full'
 }
 
+/**
+ * `XcᵀXc` of the centered features (row-major `p × p`) straight from the Frame's columns, with
+ * the SIMD cross-product kernels of the linear models (one pass, chunk-wise centering).
+ */
+function centeredGram(X: Frame): Float64Array {
+  const cols = X.columns
+  const last = cols[cols.length - 1]!
+  const y = Float64Array.from(last.values as ArrayLike<number>)
+  return crossProducts(cols.slice(0, -1), y, { center: true }).gram
+}
+
 function fitFull(
   a: Float64Array,
   n: number,
   p: number,
   nc: number | undefined,
   mean: Float64Array,
+  gram: Float64Array | undefined,
 ): PCAState {
   const r = Math.min(n, p)
   const values = new Float64Array(r)
   const vt = new Float64Array(r * p)
   if (p <= n) {
-    const eig = symmetricEigen(gramColumns(a, n, p), p)
+    const eig = symmetricEigen(gram ?? gramColumns(a, n, p), p)
     for (let t = 0; t < r; t++) {
       values[t] = Math.max(eig.values[t]!, 0)
       for (let j = 0; j < p; j++) vt[t * p + j] = eig.vectors[j * p + t]!
@@ -250,29 +264,48 @@ function flipSigns(
   k: number,
 ): Float64Array {
   const block = 512
-  const u = new Float64Array(block)
+  // Up to four components per pass over a block: each read of the data feeds four products.
+  const u = [0, 1, 2, 3].map(() => new Float64Array(block))
   const sv = new Float64Array(k)
   const best = new Float64Array(k).fill(-1)
   const sign = new Float64Array(k).fill(1)
   for (let r0 = 0; r0 < n; r0 += block) {
     const m = Math.min(block, n - r0)
-    for (let t = 0; t < k; t++) {
-      u.fill(0)
+    for (let t0 = 0; t0 < k; t0 += 4) {
+      const g = Math.min(4, k - t0)
+      const [u0, u1, u2, u3] = u as [Float64Array, Float64Array, Float64Array, Float64Array]
+      u0.fill(0)
+      u1.fill(0)
+      u2.fill(0)
+      u3.fill(0)
       for (let j = 0; j < p; j++) {
-        const w = vt[t * p + j]!
+        const w0 = vt[t0 * p + j]!
+        const w1 = g > 1 ? vt[(t0 + 1) * p + j]! : 0
+        const w2 = g > 2 ? vt[(t0 + 2) * p + j]! : 0
+        const w3 = g > 3 ? vt[(t0 + 3) * p + j]! : 0
         const oj = j * n + r0
-        for (let i = 0; i < m; i++) u[i] = u[i]! + a[oj + i]! * w
-      }
-      let ss = 0
-      for (let i = 0; i < m; i++) {
-        const v = Math.abs(u[i]!)
-        ss += v * v
-        if (v > best[t]!) {
-          best[t] = v
-          sign[t] = u[i]! < 0 ? -1 : 1
+        for (let i = 0; i < m; i++) {
+          const x = a[oj + i]!
+          u0[i] = u0[i]! + x * w0
+          u1[i] = u1[i]! + x * w1
+          u2[i] = u2[i]! + x * w2
+          u3[i] = u3[i]! + x * w3
         }
       }
-      sv[t] = sv[t]! + ss
+      for (let d = 0; d < g; d++) {
+        const t = t0 + d
+        const ut = u[d]!
+        let ss = 0
+        for (let i = 0; i < m; i++) {
+          const v = Math.abs(ut[i]!)
+          ss += v * v
+          if (v > best[t]!) {
+            best[t] = v
+            sign[t] = ut[i]! < 0 ? -1 : 1
+          }
+        }
+        sv[t] = sv[t]! + ss
+      }
     }
   }
   for (let t = 0; t < k; t++) {
