@@ -408,11 +408,174 @@ const tracking: MetadataMigration = {
   },
 }
 
+const registry: MetadataMigration = {
+  name: '0004_registry',
+  async up(db) {
+    await db.schema
+      .createTable('registered_models')
+      .addColumn('workspace_id', 'text', (c) =>
+        c.notNull().references('workspaces.id').onDelete('restrict'),
+      )
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('last_version', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registered_models_pk', ['workspace_id', 'id'])
+      .addUniqueConstraint('registered_models_name_unique', ['workspace_id', 'name'])
+      .execute()
+    await db.schema
+      .createTable('registered_model_tags')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('model_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registered_model_tags_pk', ['workspace_id', 'model_id', 'key'])
+      .addForeignKeyConstraint(
+        'registered_model_tags_model_fk',
+        ['workspace_id', 'model_id'],
+        'registered_models',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createTable('model_versions')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('model_id', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('run_id', 'text')
+      .addColumn('run_link', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('status_message', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('stage', 'text', (c) => c.notNull().defaultTo('None'))
+      .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('flavor', 'text', (c) => c.notNull())
+      .addColumn('model_kind', 'text')
+      .addColumn('model_path', 'text')
+      .addColumn('signature_json', 'text')
+      .addColumn('input_example_json', 'text')
+      .addColumn('metrics_json', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('model_versions_pk', ['workspace_id', 'id'])
+      .addUniqueConstraint('model_versions_number_unique', ['workspace_id', 'model_id', 'version'])
+      .addForeignKeyConstraint(
+        'model_versions_model_fk',
+        ['workspace_id', 'model_id'],
+        'registered_models',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createIndex('model_versions_by_run')
+      .on('model_versions')
+      .columns(['workspace_id', 'run_id'])
+      .execute()
+    await db.schema
+      .createTable('model_version_tags')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('version_id', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('model_version_tags_pk', ['workspace_id', 'version_id', 'key'])
+      .addForeignKeyConstraint(
+        'model_version_tags_version_fk',
+        ['workspace_id', 'version_id'],
+        'model_versions',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createTable('model_version_datasets')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('version_id', 'text', (c) => c.notNull())
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('dataset_name', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text', (c) => c.notNull())
+      .addColumn('context', 'text', (c) => c.notNull())
+      .addColumn('dataset_version_id', 'text')
+      .addPrimaryKeyConstraint('model_version_datasets_pk', [
+        'workspace_id',
+        'version_id',
+        'position',
+      ])
+      .addForeignKeyConstraint(
+        'model_version_datasets_version_fk',
+        ['workspace_id', 'version_id'],
+        'model_versions',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    await db.schema
+      .createIndex('model_version_datasets_by_dataset_version')
+      .on('model_version_datasets')
+      .columns(['workspace_id', 'dataset_version_id'])
+      .execute()
+    await db.schema
+      .createTable('registered_model_aliases')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('model_id', 'text', (c) => c.notNull())
+      .addColumn('alias', 'text', (c) => c.notNull())
+      .addColumn('version_id', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registered_model_aliases_pk', ['workspace_id', 'model_id', 'alias'])
+      .addForeignKeyConstraint(
+        'registered_model_aliases_model_fk',
+        ['workspace_id', 'model_id'],
+        'registered_models',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .addForeignKeyConstraint(
+        'registered_model_aliases_version_fk',
+        ['workspace_id', 'version_id'],
+        'model_versions',
+        ['workspace_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
+      )
+      .execute()
+    // No foreign key: the history outlives the models and versions it describes.
+    await db.schema
+      .createTable('registry_audit')
+      .addColumn('workspace_id', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('model_id', 'text', (c) => c.notNull())
+      .addColumn('model_name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer')
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('alias', 'text')
+      .addColumn('from_value', 'text')
+      .addColumn('to_value', 'text')
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registry_audit_pk', ['workspace_id', 'id'])
+      .execute()
+    await db.schema
+      .createIndex('registry_audit_by_model')
+      .on('registry_audit')
+      .columns(['workspace_id', 'model_id', 'at', 'id'])
+      .execute()
+  },
+}
+
 /** Every migration this build knows, in order. */
 export const METADATA_MIGRATIONS: readonly MetadataMigration[] = Object.freeze([
   foundation,
   datasets,
   tracking,
+  registry,
 ])
 
 /**

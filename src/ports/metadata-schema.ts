@@ -210,6 +210,101 @@ export interface RunArtifactTable {
   created_by: string
 }
 
+/** A registered model: a workspace-unique name over numbered versions. */
+export interface RegisteredModelTable {
+  workspace_id: string
+  id: string
+  name: string
+  description: string
+  /** The highest version number ever assigned (numbers are never reused). */
+  last_version: number
+  created_at: Millis
+  created_by: string
+  updated_at: Millis
+  updated_by: string
+}
+
+export interface RegisteredModelTagTable {
+  workspace_id: string
+  model_id: string
+  key: string
+  value: string
+}
+
+/** One version of a registered model. */
+export interface ModelVersionTable {
+  workspace_id: string
+  id: string
+  model_id: string
+  version: number
+  source: string
+  run_id: string | null
+  run_link: string
+  /** 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY' */
+  status: string
+  status_message: string
+  /** 'None' | 'Staging' | 'Production' | 'Archived' */
+  stage: string
+  description: string
+  /** 'plinth' | 'external' */
+  flavor: string
+  model_kind: string | null
+  /** Run-relative folder of `model.json`; null for external models. */
+  model_path: string | null
+  signature_json: string | null
+  input_example_json: string | null
+  /** JSON object: metric key → value, copied from the run. */
+  metrics_json: string
+  created_at: Millis
+  created_by: string
+  updated_at: Millis
+  updated_by: string
+}
+
+export interface ModelVersionTagTable {
+  workspace_id: string
+  version_id: string
+  key: string
+  value: string
+}
+
+/** A dataset the version's run used, copied from the run's inputs at registration. */
+export interface ModelVersionDatasetTable {
+  workspace_id: string
+  version_id: string
+  position: number
+  dataset_name: string
+  digest: string
+  context: string
+  dataset_version_id: string | null
+}
+
+/** An alias: at most one version per alias per model. */
+export interface RegisteredModelAliasTable {
+  workspace_id: string
+  model_id: string
+  alias: string
+  version_id: string
+  updated_at: Millis
+  updated_by: string
+}
+
+/** The append-only history of alias moves, stage and status changes and other registry events. */
+export interface RegistryAuditTable {
+  workspace_id: string
+  /** Time-ordered: events of one process in one millisecond sort in the order they happened. */
+  id: string
+  model_id: string
+  model_name: string
+  version: number | null
+  action: string
+  alias: string | null
+  from_value: string | null
+  to_value: string | null
+  actor: string
+  at: Millis
+}
+
 /** Every table, by name. Domains add theirs in later migrations and extend this interface. */
 export interface MetadataSchema {
   workspaces: WorkspaceTable
@@ -227,6 +322,13 @@ export interface MetadataSchema {
   latest_metrics: LatestMetricTable
   run_inputs: RunInputTable
   run_artifacts: RunArtifactTable
+  registered_models: RegisteredModelTable
+  registered_model_tags: RegisteredModelTagTable
+  model_versions: ModelVersionTable
+  model_version_tags: ModelVersionTagTable
+  model_version_datasets: ModelVersionDatasetTable
+  registered_model_aliases: RegisteredModelAliasTable
+  registry_audit: RegistryAuditTable
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>
