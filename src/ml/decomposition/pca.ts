@@ -23,6 +23,7 @@ import { closedForm } from '../base/diagnostics.js'
 import type { EstimatorEntry } from '../base/entry.js'
 import {
   assertHasFeatures,
+  assertNumericFeatures,
   assertMinRows,
   captureFeatures,
   readFeatures,
@@ -129,20 +130,35 @@ export class PCA implements Estimator<PCAParams, PCAModel> {
         },
       ])
     }
-    const m = toMatrix(X, { layout: 'col', kind: KIND })
-    const a = m.data
-    const mean = new Float64Array(nf)
-    for (let j = 0; j < nf; j++) {
-      let s = 0
-      for (let i = 0; i < n; i++) s += a[j * n + i]!
-      mean[j] = s / n
-      for (let i = 0; i < n; i++) a[j * n + i] = a[j * n + i]! - mean[j]!
-    }
     const rng = opts?.rng ?? createRng(p.seed)
-    const state =
-      solver === 'full'
-        ? fitFull(a, n, nf, nc, mean, nf <= n ? centeredGram(X) : undefined)
-        : fitRandomized(a, n, nf, nc ?? minDim, mean, p, rng)
+    let state: PCAState
+    if (solver === 'full' && nf <= n) {
+      // Tall data: the Gram matrix and the projections read the Frame's columns directly.
+      assertNumericFeatures(X, { kind: KIND })
+      const cols = X.columns.map((c) => c.values as ArrayLike<number>)
+      const mean = new Float64Array(nf)
+      for (let j = 0; j < nf; j++) {
+        const v = cols[j]!
+        let s = 0
+        for (let i = 0; i < n; i++) s += v[i]!
+        mean[j] = s / n
+      }
+      state = fitFull(undefined, { cols, shift: mean }, n, nf, nc, mean, centeredGram(X))
+    } else {
+      const m = toMatrix(X, { layout: 'col', kind: KIND })
+      const a = m.data
+      const mean = new Float64Array(nf)
+      for (let j = 0; j < nf; j++) {
+        let s = 0
+        for (let i = 0; i < n; i++) s += a[j * n + i]!
+        mean[j] = s / n
+        for (let i = 0; i < n; i++) a[j * n + i] = a[j * n + i]! - mean[j]!
+      }
+      state =
+        solver === 'full'
+          ? fitFull(a, centeredColumns(a, n, nf), n, nf, nc, mean, undefined)
+          : fitRandomized(a, n, nf, nc ?? minDim, mean, p, rng)
+    }
     return new PCAModel(p, captureFeatures(X), state)
   }
 }
@@ -170,8 +186,30 @@ function centeredGram(X: Frame): Float64Array {
   return crossProducts(cols.slice(0, -1), y, { center: true }).gram
 }
 
+/** Columns `cols[j]` that give the centered data as `cols[j][i] − shift[j]`. */
+interface CenteredColumns {
+  readonly cols: readonly ArrayLike<number>[]
+  readonly shift: Float64Array
+}
+
+function matrix(a: Float64Array | undefined): Float64Array {
+  if (a === undefined) throw new Error('PCA: this path needs the centered matrix')
+  return a
+}
+
+/** The columns of an already centered column-major `n × p` matrix. */
+function centeredColumns(a: Float64Array, n: number, p: number): CenteredColumns {
+  const cols = Array.from({ length: p }, (_, j) => a.subarray(j * n, (j + 1) * n))
+  return { cols, shift: new Float64Array(p) }
+}
+
+/**
+ * The exact solver. `a` (the centered column-major matrix) is needed for wide data or when no
+ * `gram` is given; `src` gives the centered data for the sign and singular-value pass.
+ */
 function fitFull(
-  a: Float64Array,
+  a: Float64Array | undefined,
+  src: CenteredColumns,
   n: number,
   p: number,
   nc: number | undefined,
@@ -182,14 +220,14 @@ function fitFull(
   const values = new Float64Array(r)
   const vt = new Float64Array(r * p)
   if (p <= n) {
-    const eig = symmetricEigen(gram ?? gramColumns(a, n, p), p)
+    const eig = symmetricEigen(gram ?? gramColumns(matrix(a), n, p), p)
     for (let t = 0; t < r; t++) {
       values[t] = Math.max(eig.values[t]!, 0)
       for (let j = 0; j < p; j++) vt[t * p + j] = eig.vectors[j * p + t]!
     }
   } else {
     // Wide data: eigenvectors u of XXᵀ, then v = Xᵀu / σ.
-    const xxt = gramRows(a, n, p)
+    const xxt = gramRows(matrix(a), n, p)
     const eig = symmetricEigen(xxt, n)
     for (let t = 0; t < r; t++) {
       const lambda = Math.max(eig.values[t]!, 0)
@@ -197,7 +235,7 @@ function fitFull(
       const sv = Math.sqrt(lambda)
       for (let j = 0; j < p; j++) {
         let acc = 0
-        for (let i = 0; i < n; i++) acc += a[j * n + i]! * eig.vectors[i * n + t]!
+        for (let i = 0; i < n; i++) acc += src.cols[j]![i]! * eig.vectors[i * n + t]!
         vt[t * p + j] = sv > 0 ? acc / sv : 0
       }
     }
@@ -222,7 +260,7 @@ function fitFull(
   const components = vt.slice(0, k * p)
   // σ_t = ‖X·v_t‖ instead of √λ_t: exact to ε·σ_max like an SVD, where √λ is only good to
   // √ε·σ_max for (near-)null directions.
-  const sv = flipSigns(a, n, p, components, k)
+  const sv = flipSigns(src, n, p, components, k)
   const evKept = sv.map((s) => (s * s) / (n - 1))
   return {
     mean,
@@ -257,7 +295,7 @@ function gramRows(a: Float64Array, n: number, p: number): Float64Array {
  * in cache while every component is scored.
  */
 function flipSigns(
-  a: Float64Array,
+  src: CenteredColumns,
   n: number,
   p: number,
   vt: Float64Array,
@@ -283,9 +321,10 @@ function flipSigns(
         const w1 = g > 1 ? vt[(t0 + 1) * p + j]! : 0
         const w2 = g > 2 ? vt[(t0 + 2) * p + j]! : 0
         const w3 = g > 3 ? vt[(t0 + 3) * p + j]! : 0
-        const oj = j * n + r0
+        const col = src.cols[j]!
+        const mu = src.shift[j]!
         for (let i = 0; i < m; i++) {
-          const x = a[oj + i]!
+          const x = col[r0 + i]! - mu
           u0[i] = u0[i]! + x * w0
           u1[i] = u1[i]! + x * w1
           u2[i] = u2[i]! + x * w2
