@@ -70,7 +70,7 @@ function toRunArtifact(r: {
     runId: r.run_id as RunId,
     path: r.path,
     digest: `sha256:${r.content_key}`,
-    size: Number(r.size),
+    size: r.size,
     mediaType: r.media_type,
     createdAt: r.created_at,
     createdBy: r.created_by as ActorId,
@@ -181,7 +181,7 @@ export async function listRunArtifactFiles(
   for (const r of rows) {
     const rest = r.path.slice(prefix.length)
     const slash = rest.indexOf('/')
-    if (slash === -1) files.push({ path: r.path, isDir: false, fileSize: Number(r.size) })
+    if (slash === -1) files.push({ path: r.path, isDir: false, fileSize: r.size })
     else dirs.add(prefix + rest.slice(0, slash))
   }
   const all: RunArtifactFile[] = [

@@ -52,3 +52,23 @@ export type {
   OrderByClause,
 } from './search/filter.js'
 export { toArtifactPath, toExperimentId, toRunId } from './validate.js'
+export { MLFLOW_BATCH_LIMITS, createEmbeddedBackend, splitBatch } from './sdk/backend.js'
+export type { ArtifactBody, BatchLimits, TrackingBackend } from './sdk/backend.js'
+export { createTrackingClient } from './sdk/client.js'
+export type { StartRunInput, TrackingClient, TrackingClientOptions } from './sdk/client.js'
+export { RunHandle, paramText } from './sdk/run-handle.js'
+export type { ArtifactSource, LogModelOptions, RunHandleOptions } from './sdk/run-handle.js'
+export {
+  MODEL_ARTIFACT_DIR,
+  MODEL_DESCRIPTOR_FILE,
+  MODEL_STATE_FILE,
+  inferSignature,
+  modelDescriptor,
+} from './sdk/model-artifact.js'
+export type {
+  ModelSignature,
+  PlinthModelDescriptor,
+  SignatureColumn,
+} from './sdk/model-artifact.js'
+export { trackedFit } from './sdk/autolog.js'
+export type { TrackedFitOptions } from './sdk/autolog.js'

@@ -71,9 +71,9 @@ export function toRunInfo(row: RunRow): RunInfo {
 function toMetric(row: Pick<MetricRow, 'key' | 'value' | 'is_nan' | 'timestamp' | 'step'>): Metric {
   return Object.freeze({
     key: row.key,
-    value: row.is_nan === 1 ? Number.NaN : Number(row.value),
-    timestamp: Number(row.timestamp),
-    step: Number(row.step),
+    value: row.is_nan === 1 ? Number.NaN : row.value,
+    timestamp: row.timestamp,
+    step: row.step,
   })
 }
 
@@ -116,7 +116,7 @@ export async function experimentTags(
 export async function nextExperimentSeq(db: Db): Promise<number> {
   const row = await db
     .selectFrom('experiments')
-    .select((eb) => eb.fn.max('seq').as('m'))
+    .select(sql<number | string | null>`max(seq)`.as('m'))
     .executeTakeFirst()
   return Number(row?.m ?? 0) + 1
 }
@@ -425,7 +425,7 @@ export async function countMetricPoints(
 ): Promise<number> {
   const row = await db
     .selectFrom('run_metrics')
-    .select(sql<number>`count(*)`.as('n'))
+    .select(sql<number | string | bigint>`count(*)`.as('n'))
     .where('workspace_id', '=', workspace)
     .where('run_id', '=', runId)
     .executeTakeFirst()

@@ -9,8 +9,8 @@ import {
   ValidationError,
   newEventId,
   type Clock,
+  type DomainEventMap,
   type RequestContext,
-  type WorkspaceId,
 } from '../core/index.js'
 import type { DatasetService } from '../datasets/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
@@ -537,7 +537,7 @@ export class TrackingService {
     return hydrateRuns(
       this.db,
       ctx.workspace,
-      ids.map((id) => byId.get(id)!),
+      ids.flatMap((id) => byId.get(id) ?? []),
     )
   }
 
@@ -580,7 +580,8 @@ export class TrackingService {
       })
     }
     const updated = await findRunRow(this.db, ctx.workspace, row.id)
-    return toRunInfo(updated!)
+    if (updated === undefined) throw runNotFound(row.id)
+    return toRunInfo(updated)
   }
 
   /** Soft-deletes a run (lifecycle `deleted`); search skips it unless asked. */
@@ -820,8 +821,9 @@ export class TrackingService {
       }
       let desc: Required<NonNullable<LogInputsDataset['dataset']>>
       let versionId: string | null = null
-      if (d.datasetVersion !== undefined) {
-        const v = await this.deps.datasets.getVersion(ctx, d.datasetVersion)
+      const ref = d.datasetVersion ?? plinthDatasetRef(d.dataset)
+      if (ref !== undefined) {
+        const v = await this.deps.datasets.getVersion(ctx, ref)
         versionId = v.id
         desc = {
           name: d.dataset?.name ?? v.datasetName,
@@ -837,7 +839,7 @@ export class TrackingService {
           profile: JSON.stringify({ num_rows: v.rowCount }),
         }
       } else {
-        const ds = d.dataset!
+        const ds = d.dataset ?? { name: '', digest: '', sourceType: '', source: '' }
         desc = { schema: '', profile: '', ...ds }
       }
       rows.push({
@@ -898,9 +900,7 @@ export class TrackingService {
    * `OR` and parentheses), ordered by `orderBy` then `start_time DESC`, run id; paginated.
    */
   async searchRuns(ctx: RequestContext, opts: SearchRunsOptions): Promise<TrackingPage<Run>> {
-    const ids = (opts.experimentIds ?? []).map((e, i) =>
-      toExperimentId(e, `experimentIds[${String(i)}]`),
-    )
+    const ids = opts.experimentIds.map((e, i) => toExperimentId(e, `experimentIds[${String(i)}]`))
     if (ids.length === 0) {
       throw new ValidationError('no experiments to search', [
         { path: ['experimentIds'], code: 'too_small', message: 'give at least one experiment id' },
@@ -1059,17 +1059,39 @@ export class TrackingService {
   private async publish<T extends 'experiment.created' | 'run.created' | 'run.finished'>(
     ctx: RequestContext,
     type: T,
-    payload: import('../core/index.js').DomainEventMap[T],
+    payload: DomainEventMap[T],
   ): Promise<void> {
     await this.deps.events.publish({
       id: newEventId(),
       type,
-      workspace: ctx.workspace as WorkspaceId,
+      workspace: ctx.workspace,
       actor: ctx.actor,
       occurredAt: this.deps.clock.now(),
       payload,
     })
   }
+}
+
+/**
+ * The Plinth dataset version named by an MLflow dataset with source type `plinth-dataset` and a
+ * JSON source holding `ref` (`name@3`) or `versionId` (what the REST API and remote SDK send).
+ */
+function plinthDatasetRef(d: LogInputsDataset['dataset']): string | undefined {
+  if (d === undefined || d.sourceType !== 'plinth-dataset') return undefined
+  let source: unknown
+  try {
+    source = JSON.parse(d.source)
+  } catch {
+    return undefined
+  }
+  if (typeof source !== 'object' || source === null) return undefined
+  if ('ref' in source && typeof source.ref === 'string') return source.ref
+  if ('versionId' in source && typeof source.versionId === 'string' && 'uri' in source) {
+    const uri = typeof source.uri === 'string' ? source.uri : ''
+    const name = uri.startsWith('plinth-dataset:') ? uri.slice(15).split('@')[0] : undefined
+    return name === undefined || name === '' ? undefined : `${name}@${source.versionId}`
+  }
+  return undefined
 }
 
 function digestOf(value: unknown): string {

@@ -129,7 +129,7 @@ function readQuoted(text: string, start: number, quote: string, field: string): 
   for (;;) {
     if (i >= text.length)
       throw syntaxError(`unterminated ${quote}quoted${quote} text`, start, field)
-    const ch = text[i]
+    const ch = text[i] ?? ''
     if (ch === quote) {
       if (text[i + 1] === quote && quote !== '`') {
         out += quote
@@ -289,8 +289,9 @@ class Parser {
       if (!isKeyword(this.peek(), 'OR')) break
       this.next()
     }
-    return items.length === 1
-      ? items[0]!
+    const [only] = items
+    return items.length === 1 && only !== undefined
+      ? only
       : Object.freeze({ kind: 'or', items: Object.freeze(items) })
   }
 
@@ -303,8 +304,9 @@ class Parser {
       if (!isKeyword(this.peek(), 'AND')) break
       this.next()
     }
-    return items.length === 1
-      ? items[0]!
+    const [only] = items
+    return items.length === 1 && only !== undefined
+      ? only
       : Object.freeze({ kind: 'and', items: Object.freeze(items) })
   }
 
