@@ -31,4 +31,26 @@ export type {
   PlinthConfig,
 } from './platform/index.js'
 export type { Artifact } from './artifacts/index.js'
+export { parseModelUri, renderModelCardMarkdown } from './registry/index.js'
+export type {
+  ModelCard,
+  ModelUri,
+  ModelVersion,
+  RegisteredModel,
+  RegistryAuditEvent,
+} from './registry/index.js'
 export type { Workspace } from './workspaces/index.js'
+export { createEmbeddedBackend, createTrackingClient, trackedFit } from './tracking/index.js'
+export type {
+  Experiment,
+  Metric,
+  Run,
+  RunHandle,
+  RunInfo,
+  RunStatus,
+  StartRunInput,
+  TrackedFitOptions,
+  TrackingBackend,
+  TrackingClient,
+  TrackingClientOptions,
+} from './tracking/index.js'
