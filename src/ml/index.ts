@@ -186,6 +186,10 @@ export type {
 
 // Trees
 export {
+  GBDTClassifier,
+  GBDTClassifierModel,
+  GBDTRegressor,
+  GBDTRegressorModel,
   XGBoostClassifierModel,
   XGBoostRegressorModel,
   featureImportance,
@@ -193,4 +197,13 @@ export {
   predictRaw,
   predictRowInto,
 } from './tree/index.js'
-export type { TreeEnsemble, XGBoostModel, XGBoostObjective } from './tree/index.js'
+export type {
+  EvalsResult,
+  GBDTClassifierParams,
+  GBDTDiagnostics,
+  GBDTFitOptions,
+  GBDTRegressorParams,
+  TreeEnsemble,
+  XGBoostModel,
+  XGBoostObjective,
+} from './tree/index.js'

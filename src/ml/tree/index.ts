@@ -6,6 +6,7 @@
 import type { EstimatorEntry } from '../base/index.js'
 
 import { CART_ESTIMATORS } from './cart/index.js'
+import { GBDT_ESTIMATORS } from './gbdt/index.js'
 import { XGBOOST_ENTRY } from './xgboost/index.js'
 
 export type { FlatTree, TreeEnsemble, TreeLink } from './ensemble/types.js'
@@ -47,6 +48,24 @@ export type {
   TreeEnsembleState,
 } from './ensemble/index.js'
 export {
+  GBDTClassifier,
+  GBDTClassifierModel,
+  GBDTClassifierParamsSchema,
+  GBDTRegressor,
+  GBDTRegressorModel,
+  GBDTRegressorParamsSchema,
+  loadGBDTClassifier,
+  loadGBDTRegressor,
+} from './gbdt/index.js'
+export type {
+  EvalsResult,
+  GBDTClassifierParams,
+  GBDTDiagnostics,
+  GBDTFitOptions,
+  GBDTRegressorParams,
+  RegressionObjective,
+} from './gbdt/index.js'
+export {
   XGBOOST_OBJECTIVES,
   XGBoostClassifierModel,
   XGBoostRegressorModel,
@@ -55,4 +74,8 @@ export {
 export type { XGBoostModel, XGBoostObjective } from './xgboost/index.js'
 
 /** The tree kinds, for `ml/registry.ts`. */
-export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [XGBOOST_ENTRY, ...CART_ESTIMATORS]
+export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [
+  XGBOOST_ENTRY,
+  ...CART_ESTIMATORS,
+  ...GBDT_ESTIMATORS,
+]
