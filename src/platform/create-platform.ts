@@ -6,6 +6,7 @@ import { ArtifactService } from '../artifacts/index.js'
 import { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { CheckResult, ReadinessReport } from '../http/index.js'
 import type { ArtifactStore, EventBus, MetadataStore } from '../ports/index.js'
+import { RegistryService, createTrackingRunSource } from '../registry/index.js'
 import { TrackingService } from '../tracking/index.js'
 import { WorkspaceService } from '../workspaces/index.js'
 import type { PlinthConfig } from './config.js'
@@ -34,6 +35,7 @@ export interface Platform {
     readonly datasets: DatasetService
     readonly datasetValidation: DatasetValidationService
     readonly tracking: TrackingService
+    readonly registry: RegistryService
   }
   /** Pings every store (each bounded by a timeout) for `/readyz` and `plinth doctor`. */
   readiness(): Promise<ReadinessReport>
@@ -135,6 +137,14 @@ export async function createPlatform(
     logger,
     workDir: path.join(config.dataDir, 'work'),
   })
+  const tracking = new TrackingService({
+    metadata,
+    blobs: artifacts,
+    events,
+    clock,
+    workspaces,
+    datasets,
+  })
   let closing: Promise<void> | undefined
 
   return {
@@ -150,12 +160,13 @@ export async function createPlatform(
       artifacts: artifactService,
       datasets,
       datasetValidation: new DatasetValidationService({ metadata, datasets, clock, events }),
-      tracking: new TrackingService({
+      tracking,
+      registry: new RegistryService({
         metadata,
-        blobs: artifacts,
         events,
         clock,
         workspaces,
+        runs: createTrackingRunSource(tracking),
         datasets,
       }),
     },
