@@ -109,8 +109,12 @@ for (const e of EXPERIMENTS) {
   figures[
     `${e.key}_${e.exp === 'logreg' ? 'logloss' : e.exp.startsWith('kmeans') ? 'inertia' : e.exp === 'ridge' ? 'r2' : 'explained_variance'}_rel_diff`
   ] = round(rel, 6)
+  // Lloyd iterations of the kept init per seed: from the same initial centers both sides take
+  // the same number, so a gap here is the luck of the two random streams, not the method.
+  const iters = (rs: Result[]): string => rs.map((r) => String(r.n_iter ?? '?')).join('+')
+  const note = seeded ? `   iterations ${iters(ours)} vs ${iters(peer)}` : ''
   process.stdout.write(
-    `${e.exp.padEnd(12)} ${`${t.toFixed(3)} s`.padStart(10)} ${`${tp.toFixed(3)} s`.padStart(12)} ${(t / tp).toFixed(2).padStart(6)}×  ${e.quality.padEnd(11)} ${q.toPrecision(8).padStart(14)} ${qp.toPrecision(8).padStart(14)} ${(rel * 100).toFixed(3).padStart(9)}%\n`,
+    `${e.exp.padEnd(12)} ${`${t.toFixed(3)} s`.padStart(10)} ${`${tp.toFixed(3)} s`.padStart(12)} ${(t / tp).toFixed(2).padStart(6)}×  ${e.quality.padEnd(11)} ${q.toPrecision(8).padStart(14)} ${qp.toPrecision(8).padStart(14)} ${(rel * 100).toFixed(3).padStart(9)}%${note}\n`,
   )
 }
 process.stdout.write('\n')
