@@ -46,9 +46,17 @@ function score(model: Model, X: Frame, y: Column, prefix: string): Record<string
   }
 }
 
-/** Feature importances when the model has them (tree models: `featureImportances`). */
+/**
+ * Feature importances when the model has them: a `featureImportances` array (CART, forests) or
+ * a `featureImportance()` method (GBDT: total gain per feature).
+ */
 function importances(model: Model): Record<string, number> | undefined {
-  const fi = (model as { featureImportances?: unknown }).featureImportances
+  const m = model as { featureImportances?: unknown; featureImportance?: unknown }
+  if (typeof m.featureImportance === 'function') {
+    const out = (m.featureImportance as (type?: string) => unknown).call(model, 'gain')
+    if (typeof out === 'object' && out !== null) return { ...(out as Record<string, number>) }
+  }
+  const fi = m.featureImportances
   if (!(fi instanceof Float64Array || Array.isArray(fi))) return undefined
   const values = Array.from(fi as ArrayLike<number>)
   if (values.length !== model.featureNames.length) return undefined
@@ -59,7 +67,7 @@ function importances(model: Model): Record<string, number> | undefined {
  * Fits `estimator` on `X`, `y` and records the fit in `run` (autologging):
  * - params: the estimator's parameters as given, then the resolved ones from the model state;
  * - per-iteration metrics from `onProgress` reports (`metrics` at each `step`, e.g. a GBDT's
- *   `validation-logloss`);
+ *   `validation-logloss`; a GBDT also receives `validation` as its early-stopping set);
  * - final metrics on the training rows (`training_*`) and on `validation` (`validation_*`):
  *   accuracy for classifiers; RMSE, MAE and R² for regressors;
  * - `feature_importance.json` when the model has feature importances;
@@ -96,7 +104,16 @@ export async function trackedFit<M extends Model>(
   }
   let model: M
   try {
-    model = estimator.fit(X, y, { ...opts.fitOptions, onProgress })
+    // Estimators that score a validation set while fitting (GBDT) take it as a fit option; the
+    // others ignore the field.
+    const fitOptions: FitOptions & { validation?: { X: Frame; y: Column } } = {
+      ...opts.fitOptions,
+      onProgress,
+      ...(opts.validation?.y === undefined
+        ? {}
+        : { validation: { X: opts.validation.X, y: opts.validation.y } }),
+    }
+    model = estimator.fit(X, y, fitOptions)
   } catch (err) {
     await run.setTag(
       'plinth.fit.error',
