@@ -23,6 +23,7 @@ const LAYERS = [
   'http',
   'cli',
   'platform',
+  'sdk',
   'bin',
 ]
 const alt = (xs) => `(${xs.join('|')})`
@@ -121,7 +122,10 @@ module.exports = {
     {
       name: 'only-bin-and-sdk-use-platform',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/(platform|bin|cli)/', '^src/index\\.ts$', TEST] },
+      from: {
+        path: '^src/',
+        pathNot: ['^src/(platform|bin|cli|sdk)/', '^src/index\\.ts$', TEST],
+      },
       to: { path: '^src/platform/' },
     },
     {
@@ -139,6 +143,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/adapters/([^/]+)/', pathNot: TEST },
       to: { path: '^src/adapters/', pathNot: '^src/adapters/$1/' },
+    },
+    {
+      name: 'sdk-imports-http-platform-domains-core',
+      comment: 'the SDK composes the HTTP client, the platform and domain index.ts files',
+      severity: 'error',
+      from: { path: '^src/sdk/' },
+      to: { path: '^src/(adapters|cli|bin|governance)/' },
+    },
+    {
+      name: 'nothing-imports-sdk',
+      comment: 'the SDK is a leaf: only the package entry points expose it',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/sdk/', '^src/index\\.ts$', TEST] },
+      to: { path: '^src/sdk/' },
     },
     {
       name: 'tests-only-import-testing-support',

@@ -24,12 +24,15 @@ import {
 } from '../core/index.js'
 import type { ArtifactService } from '../artifacts/index.js'
 import type { DatasetService, DatasetValidationService } from '../datasets/index.js'
+import type { RegistryService } from '../registry/index.js'
+import type { TrackingService } from '../tracking/index.js'
 import type { WorkspaceService } from '../workspaces/index.js'
 import { codeOfHttpStatus, httpStatusOf } from './error-map.js'
 import { createHttpMetrics, type HttpMetrics } from './metrics.js'
 import { registerArtifactRoutes } from './routes/artifacts.js'
 import { registerDatasetValidationRoutes } from './routes/dataset-validation.js'
 import { registerDatasetRoutes } from './routes/datasets.js'
+import { registerMlflowRoutes } from './routes/mlflow/plugin.js'
 import { registerSystemRoutes, type ReadinessReport } from './routes/system.js'
 import { registerWorkspaceRoutes } from './routes/workspaces.js'
 import { registerSecurity } from './security.js'
@@ -41,6 +44,10 @@ export interface HttpDeps {
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
     readonly datasetValidation: DatasetValidationService
+    /** Experiment tracking; enables the MLflow-compatible API. */
+    readonly tracking?: TrackingService
+    /** The model registry; adds the MLflow registry endpoints. */
+    readonly registry?: RegistryService
   }
   /** Checks every store; drives `/readyz`. */
   readonly readiness: () => Promise<ReadinessReport>
@@ -215,6 +222,15 @@ export async function buildHttpApp(deps: HttpDeps, options: HttpOptions): Promis
     },
     { prefix: '/api/v1' },
   )
+  const { tracking, registry } = deps.services
+  if (tracking !== undefined) {
+    // MLflow REST API 2.0 under /api/2.0 and /ajax-api/2.0, with MLflow's error body.
+    await registerMlflowRoutes(
+      app,
+      { tracking, ...(registry === undefined ? {} : { registry }) },
+      { uploadLimitBytes: options.uploadLimitBytes },
+    )
+  }
   await app.ready()
   return app
 }

@@ -12,3 +12,26 @@ export type { CheckResult, ReadinessReport } from './routes/system.js'
 export { WORKSPACE_HEADER } from './schemas.js'
 export { startHttpServer } from './server.js'
 export type { RunningServer } from './server.js'
+export { createMlflowClient } from './routes/mlflow/client.js'
+export type { MlflowClient, MlflowClientOptions, MlflowUploadBody } from './routes/mlflow/client.js'
+export {
+  fromMlflowExperiment,
+  fromMlflowFileInfo,
+  fromMlflowMetric,
+  fromMlflowRun,
+  fromMlflowRunInfo,
+} from './routes/mlflow/tracking-dto.js'
+export type {
+  MlflowExperiment,
+  MlflowFileInfo,
+  MlflowMetric,
+  MlflowRun,
+  MlflowRunInfo,
+} from './routes/mlflow/tracking-dto.js'
+export { fromMlflowModelVersion, fromMlflowRegisteredModel } from './routes/mlflow/registry-dto.js'
+export type {
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  ModelVersionWireInfo,
+  RegisteredModelWireInfo,
+} from './routes/mlflow/registry-dto.js'

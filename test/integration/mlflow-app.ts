@@ -1,0 +1,70 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+
+import { buildHttpApp } from '../../src/http/index.js'
+import type { Platform } from '../../src/platform/index.js'
+import { createTestPlatform } from '../support/platform.js'
+
+/** The Host header every request carries (the app refuses unknown hosts). */
+export const HOST = { host: '127.0.0.1:5000' }
+
+/** A test platform and the HTTP app over it, for the MLflow-compatibility tests. */
+export interface MlflowTestApp {
+  readonly platform: Platform
+  readonly app: FastifyInstance
+  readonly dir: string
+  /** JSON request under `/api/2.0/mlflow/…` (GET fields go to the query string). */
+  call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    fields?: Record<string, unknown>,
+  ): Promise<LightMyRequestResponse>
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+/** `{a: 1, b: ['x', 'y']}` → `a=1&b=x&b=y` (repeated keys for lists, as MLflow clients send). */
+export function queryString(fields: Record<string, unknown>): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, String(item))
+  }
+  return q.toString()
+}
+
+/** Builds the app over a fresh test platform. */
+export async function createMlflowTestApp(
+  flags: Record<string, unknown> = {},
+): Promise<MlflowTestApp> {
+  const t = await createTestPlatform({ flags })
+  const platform = t.platform
+  const app = await buildHttpApp(
+    {
+      services: platform.services,
+      readiness: () => platform.readiness(),
+      logger: platform.logger,
+      version: platform.version,
+    },
+    platform.config.server,
+  )
+  const inject = (opts: InjectOptions) =>
+    app.inject({ ...opts, headers: { ...HOST, ...opts.headers } })
+  return {
+    platform,
+    app,
+    dir: t.dir,
+    inject,
+    call(method, path, fields = {}) {
+      const url = `/api/2.0/mlflow/${path}`
+      if (method === 'GET') {
+        const qs = queryString(fields)
+        return inject({ method, url: qs === '' ? url : `${url}?${qs}` })
+      }
+      return inject({ method, url, payload: fields })
+    },
+    async close() {
+      await app.close()
+      await t.cleanup()
+    },
+  }
+}
