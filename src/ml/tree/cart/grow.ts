@@ -63,27 +63,37 @@ export interface GrownTree {
 const FEATURE_THRESHOLD = 1e-7
 const EPSILON = 2.220446049250313e-16
 const LOG2 = Math.LN2
+/** Segments at least this long are radix-sorted (the native sort wins below, measured). */
+const RADIX_MIN = 512
+/** Most buckets of one radix pass (11 bits). */
+const RADIX_BUCKETS = 2048
 
 /** Per-node record: what processing a node learned (its split, or that it is a leaf). */
-interface NodeRecord {
-  readonly start: number
-  readonly end: number
-  readonly depth: number
-  readonly impurity: number
-  readonly wn: number
-  readonly leaf: boolean
-  readonly pos: number
-  readonly feature: number
-  readonly threshold: number
-  readonly missingLeft: boolean
-  readonly improvement: number
-  readonly impurityLeft: number
-  readonly impurityRight: number
-  readonly gain: number
-  /** Features known constant in this node's subtree. */
-  readonly consts: Int32Array | null
-  /** Leaf value (best-first only, where a node becomes a leaf after its children's siblings). */
-  readonly value: Float64Array | null
+class NodeRecord {
+  leaf = true
+  pos: number
+  feature = -1
+  threshold = 0
+  missingLeft = false
+  improvement = 0
+  impurityLeft: number
+  impurityRight: number
+  gain = 0
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly depth: number,
+    readonly impurity: number,
+    readonly wn: number,
+    /** Features known constant in this node's subtree. */
+    public consts: Int32Array | null,
+    /** Leaf value (best-first only, where a node may become a leaf long after it was seen). */
+    readonly value: Float64Array | null,
+  ) {
+    this.pos = end
+    this.impurityLeft = impurity
+    this.impurityRight = impurity
+  }
 }
 
 /**
@@ -105,8 +115,21 @@ class Grower {
   private readonly p: number
   private readonly k: number
   private readonly width: number
+  /** Rows of the tree's sample; a node owns a segment. `sw`/`sy`/`sv` move with them. */
   private readonly samples: Int32Array
+  /** Weight of `samples[q]`. */
+  private readonly sw: Float64Array
+  /** Class of `samples[q]` (classification). */
+  private readonly sy: Int32Array
+  /** Target of `samples[q]` (regression). */
+  private readonly sv: Float64Array
   private readonly keys: Float64Array
+  /** A segment sorted by one feature: the rank and the position `q` of each row. */
+  private readonly sRank: Int32Array
+  private readonly sPos: Int32Array
+  private readonly tRank: Int32Array
+  private readonly tPos: Int32Array
+  private readonly buckets: Int32Array
   private readonly shift: number
   private readonly invShift: number
   private readonly features: Int32Array
@@ -138,7 +161,7 @@ class Grower {
 
   constructor(
     private readonly data: TreeData,
-    private readonly weight: Float64Array,
+    weight: Float64Array,
     private readonly spec: GrowSpec,
     private readonly rng: Rng,
   ) {
@@ -151,11 +174,26 @@ class Grower {
     let m = 0
     for (let i = 0; i < this.n; i++) if (weight[i] !== 0) m++
     this.samples = new Int32Array(m)
+    this.sw = new Float64Array(m)
+    this.sy = new Int32Array(this.regression ? 0 : m)
+    this.sv = new Float64Array(this.regression ? m : 0)
     m = 0
-    for (let i = 0; i < this.n; i++) if (weight[i] !== 0) this.samples[m++] = i
+    for (let i = 0; i < this.n; i++) {
+      if (weight[i] === 0) continue
+      this.samples[m] = i
+      this.sw[m] = weight[i]!
+      if (this.regression) this.sv[m] = data.target[i]!
+      else this.sy[m] = data.classes[i]!
+      m++
+    }
     this.keys = new Float64Array(m)
+    this.sRank = new Int32Array(m)
+    this.sPos = new Int32Array(m)
+    this.tRank = new Int32Array(m)
+    this.tPos = new Int32Array(m)
+    this.buckets = new Int32Array(RADIX_BUCKETS)
     let s = 1
-    while (s < this.n) s *= 2
+    while (s < m) s *= 2
     this.shift = s
     this.invShift = 1 / s
     this.features = new Int32Array(this.p)
@@ -169,7 +207,7 @@ class Grower {
 
   grow(): GrownTree {
     const m = this.samples.length
-    for (let q = 0; q < m; q++) this.wTotal += this.weight[this.samples[q]!]!
+    for (let q = 0; q < m; q++) this.wTotal += this.sw[q]!
     if (this.spec.maxLeafNodes > 0) this.growBestFirst(m)
     else this.growDepthFirst(m)
     const imp = this.importance
@@ -337,29 +375,27 @@ class Grower {
 
   /** Weighted totals (class counts, or sum and sum of squares) of the segment into `total`. */
   private nodeTotals(start: number, end: number): void {
-    const { samples, weight, total } = this
+    const { sw, total } = this
     total.fill(0)
     let wn = 0
     let sq = 0
     if (this.regression) {
-      const y = this.data.target
+      const y = this.sv
       let s = 0
       for (let q = start; q < end; q++) {
-        const i = samples[q]!
-        const w = weight[i]!
-        const v = y[i]!
+        const w = sw[q]!
+        const v = y[q]!
         wn += w
         s += w * v
         sq += w * v * v
       }
       total[0] = s
     } else {
-      const y = this.data.classes
+      const y = this.sy
       for (let q = start; q < end; q++) {
-        const i = samples[q]!
-        const w = weight[i]!
+        const w = sw[q]!
         wn += w
-        total[y[i]!]! += w
+        total[y[q]!]! += w
       }
     }
     this.wn = wn
@@ -409,45 +445,32 @@ class Grower {
     const impurity =
       impurityIn === impurityIn ? impurityIn : this.impurityOf(this.total, wn, this.sqTotal, null)
     const m = end - start
-    let leaf =
+    const leaf =
       depth >= spec.maxDepth ||
       m < spec.minSamplesSplit ||
       m < 2 * spec.minSamplesLeaf ||
       wn < 2 * spec.minWeightLeaf ||
       impurity <= EPSILON
-    const value = keepValue ? this.leafValue() : null
-    const base = {
+    const rec = new NodeRecord(
       start,
       end,
       depth,
       impurity,
       wn,
-      value,
-    }
-    const leafRecord = (): NodeRecord => ({
-      ...base,
-      leaf: true,
-      pos: end,
-      feature: -1,
-      threshold: 0,
-      missingLeft: false,
-      improvement: 0,
-      impurityLeft: impurity,
-      impurityRight: impurity,
-      gain: 0,
       consts,
-    })
-    if (leaf) return leafRecord()
+      keepValue ? this.leafValue() : null,
+    )
+    if (leaf) return rec
     const childConsts = this.findSplit(start, end, consts)
-    if (this.bestFeature < 0) return leafRecord()
+    if (this.bestFeature < 0) return rec
     const f = this.bestFeature
     const thr = this.bestThreshold
     // Partition the segment: left when present and ≤ threshold, or missing and going left.
-    const { samples, data } = this
+    const { samples, sw, sy, sv, data } = this
     const rank = data.rank
     const values = data.values
     const voff = data.offset[f]!
-    const missR = data.offset[f + 1]! - voff
+    const missR = 2 * (data.offset[f + 1]! - voff)
     const rbase = f * this.n
     let missingLeft = this.bestMissingLeft
     let i = start
@@ -455,12 +478,24 @@ class Grower {
     while (i < j) {
       const s = samples[i]!
       const r = rank[rbase + s]!
-      const goLeft = r === missR ? missingLeft : values[voff + r]! <= thr
+      const goLeft = r === missR ? missingLeft : values[voff + (r >>> 1)]! <= thr
       if (goLeft) i++
       else {
         j--
         samples[i] = samples[j]!
         samples[j] = s
+        const w = sw[i]!
+        sw[i] = sw[j]!
+        sw[j] = w
+        if (this.regression) {
+          const v = sv[i]!
+          sv[i] = sv[j]!
+          sv[j] = v
+        } else {
+          const c = sy[i]!
+          sy[i] = sy[j]!
+          sy[j] = c
+        }
       }
     }
     const pos = i
@@ -472,44 +507,38 @@ class Grower {
     let wl = 0
     let sqL = 0
     if (this.regression) {
-      const y = data.target
       let s = 0
       for (let q = start; q < pos; q++) {
-        const r = samples[q]!
-        const w = this.weight[r]!
+        const w = sw[q]!
+        const v = sv[q]!
         wl += w
-        s += w * y[r]!
-        sqL += w * y[r]! * y[r]!
+        s += w * v
+        sqL += w * v * v
       }
       left[0] = s
     } else {
-      const y = data.classes
       for (let q = start; q < pos; q++) {
-        const r = samples[q]!
-        const w = this.weight[r]!
+        const w = sw[q]!
         wl += w
-        left[y[r]!]! += w
+        left[sy[q]!]! += w
       }
     }
     const wr = wn - wl
     const impL = this.impurityOf(left, wl, sqL, null)
     const impR = this.impurityOf(left, wr, this.sqTotal - sqL, this.total)
     const improvement = (wn / this.wTotal) * (impurity - (wr / wn) * impR - (wl / wn) * impL)
-    leaf = improvement + EPSILON < spec.minImpurityDecrease
-    if (leaf) return { ...leafRecord(), consts: childConsts }
-    return {
-      ...base,
-      leaf: false,
-      pos,
-      feature: f,
-      threshold: thr,
-      missingLeft,
-      improvement,
-      impurityLeft: impL,
-      impurityRight: impR,
-      gain: wn * impurity - wl * impL - wr * impR,
-      consts: childConsts,
-    }
+    rec.consts = childConsts
+    if (improvement + EPSILON < spec.minImpurityDecrease) return rec
+    rec.leaf = false
+    rec.pos = pos
+    rec.feature = f
+    rec.threshold = thr
+    rec.missingLeft = missingLeft
+    rec.improvement = improvement
+    rec.impurityLeft = impL
+    rec.impurityRight = impR
+    rec.gain = wn * impurity - wl * impL - wr * impR
+    return rec
   }
 
   /**
@@ -617,8 +646,30 @@ class Grower {
     return -wr * eR - wl * eL
   }
 
-  /** Offers a candidate split to `best*`. */
-  private offer(nLeft: number, threshold: number, f: number): void {
+  /**
+   * Offers the candidate cut between ranks `rLo` (last row on the left) and `rHi` of feature
+   * `f` to `best*`; the threshold is computed only for a new best.
+   */
+  private offer(nLeft: number, f: number, rLo: number, rHi: number): void {
+    const a = this.proxy(nLeft, false)
+    const b = this.nMiss === 0 ? -Infinity : this.proxy(nLeft, true)
+    if (!(a > this.bestProxy) && !(b > this.bestProxy)) return
+    // scikit-learn keeps the first of equal proxies: missing right is tried first.
+    const missLeft = b > a && b > this.bestProxy
+    this.bestProxy = missLeft ? b : a
+    this.bestFeature = f
+    this.bestMissingLeft = missLeft
+    this.bestHasMissing = this.nMiss > 0
+    const voff = this.data.offset[f]!
+    const lo = this.data.values[voff + rLo]!
+    const hi = this.data.values[voff + rHi]!
+    let thr = lo / 2 + hi / 2
+    if (thr === hi || thr === Infinity || thr === -Infinity) thr = lo
+    this.bestThreshold = thr
+  }
+
+  /** Offers a candidate split at a known threshold (extra trees) to `best*`. */
+  private offerAt(nLeft: number, threshold: number, f: number): void {
     const a = this.proxy(nLeft, false)
     if (a > this.bestProxy) {
       this.bestProxy = a
@@ -638,77 +689,124 @@ class Grower {
     }
   }
 
-  /** Adds row `i` to the left stats. */
-  private addLeft(i: number): void {
-    const w = this.weight[i]!
+  /** Adds the row at position `q` of the sample to the left stats. */
+  private addLeft(q: number): void {
+    const w = this.sw[q]!
     this.wLeft += w
-    if (this.regression) this.left[0]! += w * this.data.target[i]!
-    else this.left[this.data.classes[i]!]! += w
+    if (this.regression) this.left[0]! += w * this.sv[q]!
+    else this.left[this.sy[q]!]! += w
+  }
+
+  /**
+   * Sorts the segment's rows by their rank on feature `f` into `sRank`/`sPos`: the native sort
+   * of exact `rank · 2^s + q` keys for short segments, an LSD radix sort for long ones.
+   */
+  private sortSegment(f: number, maxRank: number): void {
+    const { samples, keys, sRank, sPos, start, end, shift, invShift } = this
+    const rank = this.data.rank
+    const rbase = f * this.n
+    if (end - start < RADIX_MIN) {
+      for (let q = start; q < end; q++) keys[q] = rank[rbase + samples[q]!]! * shift + q
+      keys.subarray(start, end).sort()
+      for (let q = start; q < end; q++) {
+        const key = keys[q]!
+        const r = Math.floor(key * invShift)
+        sRank[q] = r
+        sPos[q] = key - r * shift
+      }
+      return
+    }
+    for (let q = start; q < end; q++) {
+      sRank[q] = rank[rbase + samples[q]!]!
+      sPos[q] = q
+    }
+    const bits = 32 - Math.clz32(maxRank)
+    const passes = bits <= 11 ? 1 : bits <= 22 ? 2 : 3
+    const per = Math.ceil(bits / passes)
+    const mask = (1 << per) - 1
+    const count = this.buckets
+    let srcR = sRank
+    let srcP = sPos
+    let dstR = this.tRank
+    let dstP = this.tPos
+    for (let pass = 0, sh = 0; pass < passes; pass++, sh += per) {
+      count.fill(0, 0, mask + 1)
+      for (let q = start; q < end; q++) count[(srcR[q]! >>> sh) & mask]!++
+      let at = start
+      for (let b = 0; b <= mask; b++) {
+        const c = count[b]!
+        count[b] = at
+        at += c
+      }
+      for (let q = start; q < end; q++) {
+        const r = srcR[q]!
+        const d = count[(r >>> sh) & mask]!++
+        dstR[d] = r
+        dstP[d] = srcP[q]!
+      }
+      const tr = srcR
+      const tp = srcP
+      srcR = dstR
+      srcP = dstP
+      dstR = tr
+      dstP = tp
+    }
+    if (srcR !== sRank) {
+      sRank.set(srcR.subarray(start, end), start)
+      sPos.set(srcP.subarray(start, end), start)
+    }
   }
 
   /** Exact search over feature `f`'s sorted values; true if `f` is constant in the node. */
   private scanBest(f: number): boolean {
-    const { samples, keys, data, shift, invShift, start, end } = this
-    const rank = data.rank
+    const { sRank, sPos, data, start, end } = this
     const values = data.values
     const voff = data.offset[f]!
-    const missR = data.offset[f + 1]! - voff
-    const rbase = f * this.n
-    for (let q = start; q < end; q++) {
-      const s = samples[q]!
-      keys[q] = rank[rbase + s]! * shift + s
-    }
-    keys.subarray(start, end).sort()
+    const missR = 2 * (data.offset[f + 1]! - voff)
+    this.sortSegment(f, missR)
     // Missing rows sort last (their rank is the largest).
     let endP = end
-    while (endP > start && Math.floor(keys[endP - 1]! * invShift) === missR) endP--
+    while (endP > start && sRank[endP - 1] === missR) endP--
     if (endP === start) return true
-    const vFirst = values[voff + Math.floor(keys[start]! * invShift)]!
-    const vLast = values[voff + Math.floor(keys[endP - 1]! * invShift)]!
+    const vFirst = values[voff + (sRank[start]! >>> 1)]!
+    const vLast = values[voff + (sRank[endP - 1]! >>> 1)]!
     const varies = vLast > vFirst + FEATURE_THRESHOLD
     if (!varies && endP === end) return true
     this.left.fill(0)
-    this.miss.fill(0)
     this.wLeft = 0
     this.wMiss = 0
     this.nMiss = end - endP
     if (this.nMiss > 0) {
       // Missing-row stats into `left` first, then moved to `miss`.
-      for (let q = endP; q < end; q++) {
-        const key = keys[q]!
-        this.addLeft(key - Math.floor(key * invShift) * shift)
-      }
+      for (let q = endP; q < end; q++) this.addLeft(sPos[q]!)
       this.miss.set(this.left)
       this.wMiss = this.wLeft
       this.left.fill(0)
       this.wLeft = 0
-    }
+    } else this.miss.fill(0)
     if (varies) {
-      let key = keys[start]!
-      let r = Math.floor(key * invShift)
-      let vPrev = values[voff + r]!
+      // Ranks carry a flag (bit 0) for a next value within FEATURE_THRESHOLD: only then are
+      // the two values compared, as scikit-learn compares each with the one before it.
+      let rPrev = sRank[start]!
       let q = start
       while (q < endP) {
-        this.addLeft(key - r * shift)
+        this.addLeft(sPos[q]!)
         q++
         if (q >= endP) break
-        key = keys[q]!
-        r = Math.floor(key * invShift)
-        const v = values[voff + r]!
-        if (v <= vPrev + FEATURE_THRESHOLD) {
-          vPrev = v
+        const r = sRank[q]!
+        if (r === rPrev) continue
+        if (
+          (rPrev & 1) === 1 &&
+          values[voff + (r >>> 1)]! <= values[voff + (rPrev >>> 1)]! + FEATURE_THRESHOLD
+        ) {
+          rPrev = r
           continue
         }
-        let thr = vPrev / 2 + v / 2
-        if (thr === v || thr === Infinity || thr === -Infinity) thr = vPrev
-        this.offer(q - start, thr, f)
-        vPrev = v
+        this.offer(q - start, f, rPrev >>> 1, r >>> 1)
+        rPrev = r
       }
     } else {
-      for (let q = start; q < endP; q++) {
-        const key = keys[q]!
-        this.addLeft(key - Math.floor(key * invShift) * shift)
-      }
+      for (let q = start; q < endP; q++) this.addLeft(sPos[q]!)
     }
     // All present rows left, missing rows right.
     if (this.nMiss > 0) {
@@ -730,7 +828,7 @@ class Grower {
     const rank = data.rank
     const values = data.values
     const voff = data.offset[f]!
-    const missR = data.offset[f + 1]! - voff
+    const missR = 2 * (data.offset[f + 1]! - voff)
     const rbase = f * this.n
     let minR = missR
     let maxR = -1
@@ -744,8 +842,8 @@ class Grower {
       }
     }
     if (maxR < 0) return true
-    const minV = values[voff + minR]!
-    const maxV = values[voff + maxR]!
+    const minV = values[voff + (minR >>> 1)]!
+    const maxV = values[voff + (maxR >>> 1)]!
     let thr: number
     if (maxV <= minV + FEATURE_THRESHOLD) {
       if (nMiss === 0) return true
@@ -759,23 +857,22 @@ class Grower {
     this.wLeft = 0
     let nLeft = 0
     let wMiss = 0
-    const weight = this.weight
+    const { sw, sy, sv } = this
     for (let q = start; q < end; q++) {
-      const s = samples[q]!
-      const r = rank[rbase + s]!
+      const r = rank[rbase + samples[q]!]!
       if (r === missR) {
-        const w = weight[s]!
+        const w = sw[q]!
         wMiss += w
-        if (this.regression) this.miss[0]! += w * data.target[s]!
-        else this.miss[data.classes[s]!]! += w
-      } else if (values[voff + r]! <= thr) {
-        this.addLeft(s)
+        if (this.regression) this.miss[0]! += w * sv[q]!
+        else this.miss[sy[q]!]! += w
+      } else if (values[voff + (r >>> 1)]! <= thr) {
+        this.addLeft(q)
         nLeft++
       }
     }
     this.nMiss = nMiss
     this.wMiss = wMiss
-    this.offer(nLeft, thr, f)
+    this.offerAt(nLeft, thr, f)
     return false
   }
 }
