@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import type { DenseKernelData } from './kernels/dense.js'
 import type { TreeEnsemble } from './types.js'
 
 /** Concatenated node arrays of every tree of an ensemble. */
@@ -39,6 +40,8 @@ export interface PackedEnsemble {
   readonly baseScore: Float64Array
   /** Depth of the deepest leaf over all trees (root = 0). */
   readonly maxDepth: number
+  /** The branch-free layout, when every split is numeric with a finite threshold. */
+  readonly dense: DenseKernelData | undefined
 }
 
 // Ensembles are immutable, so their packed form is computed once and kept beside them for as
@@ -108,7 +111,7 @@ function build(e: TreeEnsemble): PackedEnsemble {
     }
     for (let k = 0; k < e.nOutputs; k++) scale[k] = count[k]! > 0 ? 1 / count[k]! : 0
   }
-  return {
+  const packed = {
     nTrees: e.trees.length,
     nOutputs: e.nOutputs,
     leafWidth: w,
@@ -130,6 +133,69 @@ function build(e: TreeEnsemble): PackedEnsemble {
     mean,
     baseScore: Float64Array.from(e.baseScore),
     maxDepth,
+  }
+  const dense = hasCategorical ? undefined : buildDense(e, packed)
+  return { ...packed, dense }
+}
+
+/** The sibling-adjacent layout of `kernels/dense.ts`, or undefined if a threshold is infinite. */
+function buildDense(
+  e: TreeEnsemble,
+  p: Omit<PackedEnsemble, 'dense'>,
+): DenseKernelData | undefined {
+  const P = e.nFeatures
+  const w = p.leafWidth
+  const n = p.feature.length
+  const col = new Int32Array(n)
+  const threshold = new Float64Array(n)
+  const child = new Int32Array(n)
+  const value = new Float64Array(n * w)
+  const root = new Int32Array(p.nTrees)
+  const depth = new Int32Array(p.nTrees)
+  let next = 0
+  for (let t = 0; t < p.nTrees; t++) {
+    root[t] = next
+    // Breadth-first from the root: [old id, new id, depth] triples.
+    const queue: number[] = [p.root[t]!, next, 0]
+    next++
+    for (let q = 0; q < queue.length; q += 3) {
+      const old = queue[q]!
+      const id = queue[q + 1]!
+      const d = queue[q + 2]!
+      if (d > depth[t]!) depth[t] = d
+      const l = p.left[old]!
+      if (l < 0) {
+        child[id] = id
+        threshold[id] = NaN
+        for (let k = 0; k < w; k++) value[id * w + k] = p.value[old * w + k]!
+        continue
+      }
+      const th = p.threshold[old]!
+      if (!Number.isFinite(th)) return undefined
+      threshold[id] = th
+      col[id] = p.feature[old]! + (p.missingLeft[old] === 1 ? P : 0)
+      child[id] = next
+      queue.push(l, next, d + 1, p.right[old]!, next + 1, d + 1)
+      next += 2
+    }
+  }
+  return {
+    nTrees: p.nTrees,
+    nFeatures: P,
+    nOutputs: p.nOutputs,
+    leafWidth: w,
+    root,
+    depth,
+    group: p.group,
+    col,
+    threshold,
+    child,
+    value,
+    baseScore: p.baseScore,
+    scale: p.scale,
+    mean: p.mean ? 1 : 0,
+    f32Input: p.f32Input ? 1 : 0,
+    f32Sum: p.f32Sum ? 1 : 0,
   }
 }
 

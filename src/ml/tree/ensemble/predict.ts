@@ -8,6 +8,7 @@
  * still adds the trees in order 0, 1, … (the single-row path adds them in the same order, so
  * both give bit-identical results). Nothing is allocated per row.
  */
+import { denseBlockRows, denseKernel } from './kernels/dense.js'
 import { packEnsemble, type PackedEnsemble } from './packed.js'
 
 import type { TreeEnsemble } from './types.js'
@@ -168,7 +169,13 @@ export function predictRaw(
   out: Float64Array,
 ): Float64Array {
   checkBatch(e, X, nRows, out)
-  predictRowsGeneric(packEnsemble(e), X, e.nFeatures, 0, nRows, out)
+  const p = packEnsemble(e)
+  if (p.dense === undefined || e.nFeatures === 0)
+    predictRowsGeneric(p, X, e.nFeatures, 0, nRows, out)
+  else {
+    const scratch = new Float64Array(denseBlockRows(e.nFeatures) * 2 * e.nFeatures)
+    denseKernel(p.dense, X, 0, nRows, out, scratch)
+  }
   return out
 }
 

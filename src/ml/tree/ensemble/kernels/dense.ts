@@ -1,0 +1,165 @@
+/**
+ * The fast batch kernel: numeric trees in a sibling-adjacent layout walked without branches,
+ * four rows at a time.
+ *
+ * ## Method
+ * Each tree is renumbered breadth-first so a node's children are adjacent (`right = left + 1`).
+ * A step is then `n = child[n] + (x >= threshold[n])`: a comparison turned into 0/1 and an add,
+ * with no branch for the CPU to mispredict (a tree walk's branches are close to coin flips, and
+ * mispredictions dominate the naive walk). Leaves point at themselves with a NaN threshold
+ * (`x >= NaN` is false), so every row of a tree takes the tree's depth in steps and four rows
+ * walk in lockstep, their independent load chains overlapping.
+ *
+ * Missing values: each block of rows is first copied into a scratch row of `2 × nFeatures`
+ * values, the first half with NaN replaced by +Infinity, the second with -Infinity; a node
+ * whose missing values go right reads the first half (+Infinity ≥ any finite threshold), one
+ * whose missing values go left reads the second. This is exact for finite thresholds, which the
+ * layout requires (ensembles with infinite thresholds or categorical splits use the generic walk).
+ * The copy also rounds inputs to float32 for float32 models.
+ *
+ * The function below is self-contained (no imports, no closures): worker threads run it from its
+ * source text.
+ *
+ * @internal
+ */
+
+/** The dense layout of an ensemble (plain typed arrays, shareable with workers). */
+export interface DenseKernelData {
+  readonly nTrees: number
+  readonly nFeatures: number
+  readonly nOutputs: number
+  readonly leafWidth: number
+  /** Global id of each tree's root. */
+  readonly root: Int32Array
+  /** Steps to walk each tree (its depth). */
+  readonly depth: Int32Array
+  /** Output each tree adds to (leafWidth 1). */
+  readonly group: Int32Array
+  /** Column of the scratch row the node reads: `f` (missing goes right) or `nFeatures + f`. */
+  readonly col: Int32Array
+  /** Threshold; NaN at leaves. */
+  readonly threshold: Float64Array
+  /** Left child (the right one is next to it); the node itself at leaves. */
+  readonly child: Int32Array
+  /** `leafWidth` values per node (meaningful at leaves). */
+  readonly value: Float64Array
+  readonly baseScore: Float64Array
+  /** Per output: 1 for sums, 1 / (trees adding to it) for means. */
+  readonly scale: Float64Array
+  /** 1 when the trees are averaged. */
+  readonly mean: number
+  /** 1 to round inputs to float32. */
+  readonly f32Input: number
+  /** 1 to round partial sums to float32. */
+  readonly f32Sum: number
+}
+
+/** Rows per block for `nFeatures`: the scratch block stays within about 128 KiB. */
+export function denseBlockRows(nFeatures: number): number {
+  const rows = Math.floor(8192 / Math.max(1, nFeatures))
+  return Math.max(4, Math.min(128, rows - (rows % 4)))
+}
+
+/**
+ * Margins of rows [r0, r1) of `X` (row-major, `m.nFeatures` columns) into
+ * `out[r * nOutputs + k]`. `scratch` holds `denseBlockRows(nFeatures) * 2 * nFeatures` values.
+ */
+export function denseKernel(
+  m: DenseKernelData,
+  X: Float64Array | Float32Array,
+  r0: number,
+  r1: number,
+  out: Float64Array,
+  scratch: Float64Array,
+): void {
+  const P = m.nFeatures
+  const W = 2 * P
+  const K = m.nOutputs
+  const w = m.leafWidth
+  const B = Math.floor(scratch.length / W)
+  const { root, depth, group, col, threshold, child, value, baseScore, scale } = m
+  const f32in = m.f32Input === 1
+  const f32sum = m.f32Sum === 1
+  const mean = m.mean === 1
+  for (let b0 = r0; b0 < r1; b0 += B) {
+    const nb = Math.min(B, r1 - b0)
+    // Scratch rows: NaN → +Inf in the first half, -Inf in the second.
+    for (let r = 0; r < nb; r++) {
+      const src = (b0 + r) * P
+      const dst = r * W
+      for (let f = 0; f < P; f++) {
+        let x = X[src + f]!
+        if (f32in) x = Math.fround(x)
+        if (x !== x) {
+          scratch[dst + f] = Infinity
+          scratch[dst + P + f] = -Infinity
+        } else {
+          scratch[dst + f] = x
+          scratch[dst + P + f] = x
+        }
+      }
+      for (let k = 0; k < K; k++) {
+        const b = baseScore[k]!
+        out[(b0 + r) * K + k] = mean ? 0 : f32sum ? Math.fround(b) : b
+      }
+    }
+    for (let t = 0; t < m.nTrees; t++) {
+      const rt = root[t]!
+      const D = depth[t]!
+      const g = group[t]!
+      let r = 0
+      for (; r + 4 <= nb; r += 4) {
+        let n0 = rt
+        let n1 = rt
+        let n2 = rt
+        let n3 = rt
+        const o0 = r * W
+        const o1 = o0 + W
+        const o2 = o1 + W
+        const o3 = o2 + W
+        for (let d = 0; d < D; d++) {
+          // `+(a >= b)` compiles to a flag-to-register move, not a branch.
+          n0 = child[n0]! + +(scratch[o0 + col[n0]!]! >= threshold[n0]!)
+          n1 = child[n1]! + +(scratch[o1 + col[n1]!]! >= threshold[n1]!)
+          n2 = child[n2]! + +(scratch[o2 + col[n2]!]! >= threshold[n2]!)
+          n3 = child[n3]! + +(scratch[o3 + col[n3]!]! >= threshold[n3]!)
+        }
+        if (w === 1) {
+          const a0 = (b0 + r) * K + g
+          const s0 = out[a0]! + value[n0]!
+          const s1 = out[a0 + K]! + value[n1]!
+          const s2 = out[a0 + 2 * K]! + value[n2]!
+          const s3 = out[a0 + 3 * K]! + value[n3]!
+          out[a0] = f32sum ? Math.fround(s0) : s0
+          out[a0 + K] = f32sum ? Math.fround(s1) : s1
+          out[a0 + 2 * K] = f32sum ? Math.fround(s2) : s2
+          out[a0 + 3 * K] = f32sum ? Math.fround(s3) : s3
+        } else {
+          for (let j = 0; j < 4; j++) {
+            const a = (b0 + r + j) * K
+            const v = (j === 0 ? n0 : j === 1 ? n1 : j === 2 ? n2 : n3) * w
+            for (let k = 0; k < w; k++) {
+              const s = out[a + k]! + value[v + k]!
+              out[a + k] = f32sum ? Math.fround(s) : s
+            }
+          }
+        }
+      }
+      for (; r < nb; r++) {
+        let n = rt
+        const o = r * W
+        for (let d = 0; d < D; d++) n = child[n]! + +(scratch[o + col[n]!]! >= threshold[n]!)
+        const a = (b0 + r) * K
+        for (let k = 0; k < w; k++) {
+          const s = out[a + (w === 1 ? g : k)]! + value[n * w + k]!
+          out[a + (w === 1 ? g : k)] = f32sum ? Math.fround(s) : s
+        }
+      }
+    }
+    if (mean) {
+      for (let r = b0; r < b0 + nb; r++) {
+        for (let k = 0; k < K; k++) out[r * K + k] = baseScore[k]! + out[r * K + k]! * scale[k]!
+      }
+    }
+  }
+}
