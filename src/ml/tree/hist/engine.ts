@@ -15,7 +15,7 @@
  * claims tasks with `Atomics.add` on a shared cursor, then counts itself finished. Workers run
  * from source text ({@link spawnFunctionWorker}: no module loading, so they start in tens of
  * milliseconds under every runner) and compile the same generated kernels as the caller.
- * Nodes below {@link SMALL_NODE} rows are summed on the calling thread while the workers run.
+ * A batch of nodes with fewer than {@link PARALLEL_ROWS} rows in all runs on the calling thread.
  *
  * @internal
  */
@@ -47,12 +47,12 @@ export interface HistogramEngineOptions {
 export const CHUNK_ROWS = 32768
 /** Most chunks per node. */
 export const MAX_CHUNKS = 8
-/** Nodes with fewer rows are summed by the calling thread. */
-export const SMALL_NODE = 4096
+/** Batches of nodes with fewer rows in all are summed by the calling thread alone. */
+export const PARALLEL_ROWS = 16384
 /** Rows per partition chunk (partitions of fewer rows than two chunks run on the caller). */
 const PARTITION_CHUNK = 65536
 /** Shared partial-histogram slots per round of a parallel pass. */
-const SLOTS = 48
+const SLOTS = 128
 /** Task descriptor width (Int32 cells). */
 const TASK = 4
 const MAX_TASKS = 4096
@@ -96,7 +96,7 @@ export function createHistogramEngine(
   options: HistogramEngineOptions = {},
 ): HistogramEngine {
   const requested = Math.max(1, Math.min(64, Math.floor(options.nThreads ?? 1)))
-  const parallel = requested > 1 && data.nRows >= 2 * SMALL_NODE
+  const parallel = requested > 1 && data.nRows >= PARALLEL_ROWS
   const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer =>
     parallel ? new SharedArrayBuffer(Math.max(bytes, 8)) : new ArrayBuffer(Math.max(bytes, 8))
   const { nRows, nFeatures, rowStride } = data
@@ -116,6 +116,11 @@ export function createHistogramEngine(
   const left = new Uint32Array(alloc(nRows * 4), 0, nRows)
   const right = parallel ? new Uint32Array(alloc(nRows * 4), 0, nRows) : left
   const goLeft = new Uint8Array(alloc(256), 0, 256)
+  // Column-major bins for partitions: a split reads one feature of rows in ascending order, so
+  // its bytes are near each other here, where the row-major bins put every row on its own
+  // cache line.
+  const colBins = new Uint8Array(alloc(nRows * nFeatures), 0, nRows * nFeatures)
+  transposeBins(bins, rowStride, nRows, nFeatures, colBins)
   const partial = new Float64Array(histDoubles) // single-thread chunk partials
   const kernelRows = histKernel(nFeatures, false)
   const kernelContig = histKernel(nFeatures, true)
@@ -268,7 +273,7 @@ export function createHistogramEngine(
       fillGoLeft(goLeft, data.categorical[f] === 1, split.bin, split.missingLeft, split.catBits)
       identity = false
       if (pool === undefined || end - begin < 2 * PARTITION_CHUNK || pool.start() === 1)
-        return partitionRange(bins, rowStride, f, goLeft, rows, begin, end, left)
+        return partitionRange(colBins, f * nRows, goLeft, rows, begin, end, left)
       return pool.partition(begin, end, f)
     },
     close() {
@@ -294,6 +299,7 @@ export function createHistogramEngine(
       subset,
       slots,
       bins,
+      colBins,
       grad,
       hess,
       rows,
@@ -301,6 +307,7 @@ export function createHistogramEngine(
       right,
       goLeft,
       nFeatures,
+      nRows,
       rowStride,
       histDoubles,
       kernelRows: histKernelSource(nFeatures, false),
@@ -378,9 +385,8 @@ export function createHistogramEngine(
         accumulate(b, e, slots, at, subsetView)
       } else {
         counts[t] = splitRows(
-          bins,
-          rowStride,
-          tasks[t * TASK + 2]!,
+          colBins,
+          tasks[t * TASK + 2]! * nRows,
           goLeft,
           rows,
           b,
@@ -412,37 +418,45 @@ export function createHistogramEngine(
           subsetView = subset.subarray(0, features.length)
         } else subsetView = undefined
         Atomics.store(control, CTRL.nSubset, features === undefined ? -1 : features.length)
-        const small: number[] = []
-        const large: number[] = []
-        for (let i = 0; i < nodes.length; i++)
-          (nodes[i]!.end - nodes[i]!.begin < SMALL_NODE ? small : large).push(i)
-        const buildSmall = (): void => {
-          for (const s of small) buildLocal(nodes[s]!.begin, nodes[s]!.end, out[s]!, features)
+        let total = 0
+        for (const node of nodes) total += node.end - node.begin
+        if (total < PARALLEL_ROWS) {
+          // Too little work to wake the workers for.
+          for (let i = 0; i < nodes.length; i++)
+            buildLocal(nodes[i]!.begin, nodes[i]!.end, out[i]!, features)
+          return
         }
-        if (large.length === 0) buildSmall()
+        const pending: [number, number, number][] = [] // [begin, end, slot] of this round
         let i = 0
-        while (i < large.length) {
-          // One round: as many large nodes as fit in the slots; the caller sums the small
-          // nodes during the first.
-          let nTasks = 0
-          const roundNodes: number[] = []
-          for (; i < large.length; i++) {
-            const { begin, end } = nodes[large[i]!]!
+        while (i < nodes.length) {
+          // One round: as many nodes as fit in the slots, each cut into its chunks.
+          pending.length = 0
+          const first = i
+          for (; i < nodes.length; i++) {
+            const { begin, end } = nodes[i]!
             const n = end - begin
             const nc = chunkCount(n)
-            if (nTasks + nc > SLOTS && nTasks > 0) break
-            for (let c = 0; c < nc; c++, nTasks++) {
-              tasks[nTasks * TASK] = begin + Math.floor((c * n) / nc)
-              tasks[nTasks * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
-              tasks[nTasks * TASK + 2] = nTasks
-              tasks[nTasks * TASK + 3] = identity ? 1 : 0
-            }
-            roundNodes.push(large[i]!)
+            if (pending.length + nc > SLOTS && pending.length > 0) break
+            for (let c = 0; c < nc; c++)
+              pending.push([
+                begin + Math.floor((c * n) / nc),
+                begin + Math.floor(((c + 1) * n) / nc),
+                pending.length,
+              ])
           }
-          run(CMD_HIST, nTasks, roundNodes[0] === large[0] ? buildSmall : () => undefined)
+          // Largest tasks first, for balance (the slots, not the claim order, fix the sums).
+          const order = pending.slice().sort((a, b) => b[1] - b[0] - (a[1] - a[0]) || a[2] - b[2])
+          for (let t = 0; t < order.length; t++) {
+            const [b, e, slot] = order[t]!
+            tasks[t * TASK] = b
+            tasks[t * TASK + 1] = e
+            tasks[t * TASK + 2] = slot
+            tasks[t * TASK + 3] = identity ? 1 : 0
+          }
+          run(CMD_HIST, order.length, () => undefined)
           // Reduce in chunk order.
           let slot = 0
-          for (const k of roundNodes) {
+          for (let k = first; k < i; k++) {
             const nc = chunkCount(nodes[k]!.end - nodes[k]!.begin)
             const h = out[k]!
             copyInto(h, slots, slot * histDoubles, features)
@@ -454,7 +468,7 @@ export function createHistogramEngine(
       partition(begin: number, end: number, f: number): number {
         start()
         if (participants === 0)
-          return partitionRange(bins, rowStride, f, goLeft, rows, begin, end, left)
+          return partitionRange(colBins, f * nRows, goLeft, rows, begin, end, left)
         const n = end - begin
         const nc = Math.min(MAX_TASKS, Math.floor(n / PARTITION_CHUNK))
         for (let c = 0; c < nc; c++) {
@@ -498,6 +512,7 @@ interface HistWorkerData {
   readonly subset: Int32Array
   readonly slots: Float64Array
   readonly bins: Uint8Array
+  readonly colBins: Uint8Array
   readonly grad: Float32Array
   readonly hess: Float32Array
   readonly rows: Uint32Array
@@ -505,6 +520,7 @@ interface HistWorkerData {
   readonly right: Uint32Array
   readonly goLeft: Uint8Array
   readonly nFeatures: number
+  readonly nRows: number
   readonly rowStride: number
   readonly histDoubles: number
   readonly kernelRows: string
@@ -527,6 +543,7 @@ function histWorkerMain(d: HistWorkerData): void {
     subset,
     slots,
     bins,
+    colBins,
     grad,
     hess,
     rows,
@@ -587,12 +604,12 @@ function histWorkerMain(d: HistWorkerData): void {
             }
           }
         } else {
-          const f = tasks[t * TASK_W + 2]!
+          const colAt = tasks[t * TASK_W + 2]! * d.nRows
           let nl = b
           let nr = b
           for (let i = b; i < e; i++) {
             const r = rows[i]!
-            if (goLeft[bins[r * d.rowStride + f]!] === 1) left[nl++] = r
+            if (goLeft[colBins[colAt + r]!] === 1) left[nl++] = r
             else right[nr++] = r
           }
           counts[t] = nl - b
@@ -603,5 +620,24 @@ function histWorkerMain(d: HistWorkerData): void {
     }
     Atomics.add(control, cells.finished, 1)
     Atomics.notify(control, cells.finished)
+  }
+}
+
+/** Copies row-major bins (`rowStride` bytes per row) to column-major `out` (`nRows` per feature). */
+function transposeBins(
+  bins: Uint8Array,
+  rowStride: number,
+  nRows: number,
+  nFeatures: number,
+  out: Uint8Array,
+): void {
+  // Blocks of rows keep each feature's output run and the input rows in cache.
+  const BLOCK = 1024
+  for (let r0 = 0; r0 < nRows; r0 += BLOCK) {
+    const r1 = Math.min(nRows, r0 + BLOCK)
+    for (let f = 0; f < nFeatures; f++) {
+      const o = f * nRows
+      for (let r = r0, at = r0 * rowStride + f; r < r1; r++, at += rowStride) out[o + r] = bins[at]!
+    }
   }
 }

@@ -117,14 +117,14 @@ export function accumulateFeatures(
 }
 
 /**
- * First half of a stable partition of `rows[begin, end)`: rows whose slot `s` in feature `f`
- * has `goLeft[s] === 1` are copied in order to `left[begin …]`, the others to `right[begin …]`.
+ * First half of a stable partition of `rows[begin, end)`: rows `r` whose slot
+ * `s = colBins[colAt + r]` (the split feature's column of column-major bins) has
+ * `goLeft[s] === 1` are copied in order to `left[begin …]`, the others to `right[begin …]`.
  * Returns the number of rows going left.
  */
 export function splitRows(
-  bins: Uint8Array,
-  rowStride: number,
-  f: number,
+  colBins: Uint8Array,
+  colAt: number,
   goLeft: Uint8Array,
   rows: Uint32Array,
   begin: number,
@@ -136,20 +136,20 @@ export function splitRows(
   let nr = begin
   for (let i = begin; i < end; i++) {
     const r = rows[i]!
-    if (goLeft[bins[r * rowStride + f]!] === 1) left[nl++] = r
+    if (goLeft[colBins[colAt + r]!] === 1) left[nl++] = r
     else right[nr++] = r
   }
   return nl - begin
 }
 
 /**
- * Stable in-place partition of one range on the calling thread: left rows compacted in place,
- * right rows through `scratch`. Returns the index where the right rows start.
+ * Stable in-place partition of one range on the calling thread (slots read as in
+ * {@link splitRows}): left rows compacted in place, right rows through `scratch`. Returns the
+ * index where the right rows start.
  */
 export function partitionRange(
-  bins: Uint8Array,
-  rowStride: number,
-  f: number,
+  colBins: Uint8Array,
+  colAt: number,
   goLeft: Uint8Array,
   rows: Uint32Array,
   begin: number,
@@ -160,7 +160,7 @@ export function partitionRange(
   let nr = 0
   for (let i = begin; i < end; i++) {
     const r = rows[i]!
-    if (goLeft[bins[r * rowStride + f]!] === 1) rows[nl++] = r
+    if (goLeft[colBins[colAt + r]!] === 1) rows[nl++] = r
     else scratch[nr++] = r
   }
   rows.set(scratch.subarray(0, nr), nl)
