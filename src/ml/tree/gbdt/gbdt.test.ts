@@ -155,7 +155,10 @@ describe('equal to XGBoost 1.7 (tree_method hist) on small data', () => {
       const X = caseFrame(c, c.X)
       const Xt = caseFrame(c, c.Xtest)
       const y = createColumn({ name: 'y', dtype: 'f64', values: Float64Array.from(c.y) })
-      const opts = c.weights === null ? {} : { sampleWeight: Float64Array.from(c.weights) }
+      const opts = {
+        evalTrain: true,
+        ...(c.weights === null ? {} : { sampleWeight: Float64Array.from(c.weights) }),
+      }
       const classifier = c.objective.startsWith('binary') || c.objective.startsWith('multi')
       const model = classifier
         ? new GBDTClassifier(c.params).fit(X, y, opts)

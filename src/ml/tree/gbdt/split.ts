@@ -189,8 +189,12 @@ function numericSplit(
   let gl = 0
   let hl = 0
   for (let b = 0; b < nb; b++) {
-    gl += hist[off + 2 * b]!
-    hl += hist[off + 2 * b + 1]!
+    const gb = hist[off + 2 * b]!
+    const hb = hist[off + 2 * b + 1]!
+    // An empty bin repeats the previous candidate, which cannot be strictly better.
+    if (gb === 0 && hb === 0) continue
+    gl += gb
+    hl += hb
     const gr = g - gl
     const hr = h - hl
     if (hl >= mcw && hr >= mcw) {
@@ -214,8 +218,11 @@ function numericSplit(
   let gr = 0
   let hr = 0
   for (let b = nb - 1; b >= 0; b--) {
-    gr += hist[off + 2 * b]!
-    hr += hist[off + 2 * b + 1]!
+    const gb = hist[off + 2 * b]!
+    const hb = hist[off + 2 * b + 1]!
+    if (gb === 0 && hb === 0) continue
+    gr += gb
+    hr += hb
     const gl2 = g - gr
     const hl2 = h - hr
     if (hl2 >= mcw && hr >= mcw) {
