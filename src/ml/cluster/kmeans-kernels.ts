@@ -16,6 +16,10 @@
  * accepts the float32 nearest center only when no other center is within twice the rounding
  * bound `4(p + 2)u(‖x‖·max‖c‖ + max‖c‖²)` of it (u = 2⁻²⁴; the standard dot-product bound with
  * a factor-2 margin); other rows are redone in float64, so labels equal the float64 argmin.
+ * The screen runs on four rows at a time, sharing each load of the centers, so the four rows'
+ * additions overlap rather than wait on one another. k-means++ candidates (`cand`) use float32
+ * sums of squared differences (four candidates per `f32x4`, four rows at a time): no
+ * cancellation, a relative error below `p·2⁻²⁴`, which only perturbs sampling weights.
  *
  * ## References
  * - S. Lloyd. "Least squares quantization in PCM". IEEE Trans. Inf. Theory 28(2), 1982.
@@ -398,6 +402,9 @@ function buildAssign(): FuncBuilder {
   return f
 }
 
+/** Rows the k-means++ kernel processes together. */
+const KPP_ROWS = 4
+
 function buildCand(): FuncBuilder {
   const f = new FuncBuilder('cand', new Array<typeof I32>(11).fill(I32))
   const [b, bs, n, p, tpad4, t, x, cand32, closest, out, bpot] = [
@@ -462,9 +469,6 @@ function buildCand(): FuncBuilder {
   f.emit(get(c0), i32(4), op.i32Add, set(c0), op.br(0), op.end, op.end)
   return f
 }
-
-/** Rows the k-means++ kernel processes together. */
-const KPP_ROWS = 4
 
 function buildNorms(): FuncBuilder {
   const f = new FuncBuilder('norms', new Array<typeof I32>(8).fill(I32))

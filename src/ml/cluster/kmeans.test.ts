@@ -8,6 +8,7 @@ import { frameOf } from '../../../test/fixtures/ml/cluster/frames.js'
 import { estimatorChecks } from '../checks/index.js'
 
 import { KMeans, loadKMeans } from './index.js'
+import { kmeansLayout } from './kmeans-fit.js'
 import { JS_KERNELS, kernelModule, memoryViews, type KernelName } from './kmeans-kernels.js'
 import { wasmApi } from '../base/index.js'
 
@@ -213,4 +214,80 @@ describe('behaviour', () => {
       expect(pred[i]).toBe(d0 <= d1 ? 0 : 1)
     }
   })
+})
+
+describe('kernels on wider rows', () => {
+  // p ≥ 8 takes the eight-features-per-pass sum update and the unrolled screen; n is not a
+  // multiple of the four-row chunks, k not a multiple of 4.
+  for (const [n, p, k] of [
+    [1003, 19, 6],
+    [517, 28, 8],
+  ] as const) {
+    it(`lloyd and cand give the same results on both backends (p=${p}, k=${k})`, () => {
+      const api = wasmApi()
+      const module = kernelModule()
+      if (api === undefined || module === null) return
+      const L = kmeansLayout(n, p, k, true)
+      const pages = Math.ceil(L.bytes / 65536) + 1
+      const memory = new api.Memory({ initial: pages, maximum: pages, shared: true })
+      const inst = new api.Instance(module, { env: { memory } })
+      const v = memoryViews(memory.buffer)
+      const j = memoryViews(new ArrayBuffer(pages * 65536))
+      const rng = createRng(11)
+      for (let q = 0; q < n * p; q++) v.f32[L.x / 4 + q] = j.f32[L.x / 4 + q] = rng.normal() * 2
+      const set32 = (at: number, val: number): void => {
+        v.f32[at] = j.f32[at] = val
+      }
+      const set64 = (at: number, val: number): void => {
+        v.f64[at] = j.f64[at] = val
+      }
+      for (let c = 0; c < L.kpad4; c++) {
+        let s = 0
+        for (let q = 0; q < p; q++) {
+          const val = c < k ? v.f32[L.x / 4 + c * 37 * p + q]! : 0
+          set32(L.ct32 / 4 + q * L.kpad4 + c, val)
+          if (c < L.kpad) set64(L.ct / 8 + q * L.kpad + c, val)
+          s += val * val
+        }
+        set32(L.cn32 / 4 + c, c < k ? s : Infinity)
+        if (c < L.kpad) set64(L.cn / 8 + c, c < k ? s : Infinity)
+      }
+      set64(L.consts / 8, 4 * (p + 2) * 2 ** -24 * 10)
+      set64(L.consts / 8 + 1, 4 * (p + 2) * 2 ** -24 * 100)
+      for (let q = 0; q < p * L.tpad4; q++)
+        set32(L.cand32 / 4 + q, q % L.tpad4 < 3 ? rng.normal() : 0)
+      const closest = L.slots + L.trials * n * 8
+      for (let i = 0; i < n; i++) set64(closest / 8 + i, rng.float() * 50)
+      for (let i = 0; i < n; i++) v.i32[L.labels / 4 + i] = j.i32[L.labels / 4 + i] = -1
+      const calls: [KernelName, number[]][] = [
+        ['norms', [L.bs, n, p, L.x, L.xn, L.shift, L.bss]],
+        [
+          'lloyd',
+          [
+            ...[L.bs, n, p, L.kpad, k, L.x, L.xn, L.ct, L.cn, L.labels, L.mind, L.bsums, L.bres],
+            ...[L.kpad4, L.ct32, L.cn32, L.consts, L.scratch],
+          ],
+        ],
+        ['cand', [L.bs, n, p, L.tpad4, 3, L.x, L.cand32, closest, L.slots, L.bpot]],
+      ]
+      for (const [name, a] of calls) {
+        for (let b = 0; b < L.nBlocks; b++) {
+          ;(inst.exports[name] as (...args: number[]) => void)(b, ...a)
+          JS_KERNELS[name](j, [b, ...a])
+        }
+      }
+      const same = (off: number, len: number): void => {
+        expect(Buffer.from(v.f64.buffer.slice(off, off + len))).toEqual(
+          Buffer.from(j.f64.buffer.slice(off, off + len)),
+        )
+      }
+      same(L.xn, n * 8)
+      same(L.labels, n * 4)
+      same(L.bsums, L.nBlocks * (k * p + k) * 8)
+      same(L.slots, 3 * n * 8)
+      same(L.bpot, L.nBlocks * 3 * 8)
+      for (let b = 0; b < L.nBlocks; b++)
+        expect(v.f64[L.bres / 8 + 2 * b + 1]).toBe(j.f64[L.bres / 8 + 2 * b + 1])
+    })
+  }
 })

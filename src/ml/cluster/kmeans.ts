@@ -85,7 +85,8 @@ const WORKER_START_MS = 5000
  * Features are read as float32 (like scikit-learn given float32 data; the inputs carry a relative
  * rounding of at most 6e-8). Assignments screen centers with float32 SIMD dot products and redo
  * in float64 any row whose two nearest centers are within the float32 error bound, so labels are
- * the exact float64 argmin; center sums, distances and inertia are float64. The same seed gives a
+ * the exact float64 argmin; center sums, distances and inertia are float64 (k-means++ sampling
+ * weights are float32 squared distances, widened). The same seed gives a
  * bit-identical model for any number of threads.
  *
  * @example
