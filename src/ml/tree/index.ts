@@ -6,6 +6,7 @@
 import type { EstimatorEntry } from '../base/index.js'
 
 import { CART_ESTIMATORS } from './cart/index.js'
+import { FOREST_ESTIMATORS } from './forest/index.js'
 import { GBDT_ESTIMATORS } from './gbdt/index.js'
 import { XGBOOST_ENTRY } from './xgboost/index.js'
 
@@ -27,8 +28,35 @@ export type {
   TreeFitOptions,
 } from './cart/index.js'
 export {
+  ExtraTreesClassifier,
+  ExtraTreesClassifierParamsSchema,
+  ExtraTreesRegressor,
+  ExtraTreesRegressorParamsSchema,
+  FOREST_KINDS,
+  ForestClassifierModel,
+  ForestRegressorModel,
+  RandomForestClassifier,
+  RandomForestClassifierParamsSchema,
+  RandomForestRegressor,
+  RandomForestRegressorParamsSchema,
+  loadExtraTreesClassifier,
+  loadExtraTreesRegressor,
+  loadRandomForestClassifier,
+  loadRandomForestRegressor,
+} from './forest/index.js'
+export type {
+  ExtraTreesClassifierParams,
+  ExtraTreesRegressorParams,
+  ForestDiagnostics,
+  ForestKind,
+  ForestOutOfBag,
+  RandomForestClassifierParams,
+  RandomForestRegressorParams,
+} from './forest/index.js'
+export {
   TreeBuilder,
   applyLink,
+  createPredictPool,
   ensembleFromState,
   ensembleToState,
   featureImportance,
@@ -44,6 +72,8 @@ export type {
   FeatureRows,
   ImportanceType,
   PredictFrameOptions,
+  PredictPool,
+  PredictPoolOptions,
   SplitSpec,
   TreeEnsembleState,
 } from './ensemble/index.js'

@@ -139,7 +139,17 @@ export function predictRowsGeneric(
   }
 }
 
-function checkBatch(e: TreeEnsemble, X: FeatureRows, nRows: number, out: Float64Array): void {
+/**
+ * Throws unless `X` and `out` hold `nRows` rows.
+ *
+ * @internal
+ */
+export function checkBatch(
+  e: TreeEnsemble,
+  X: FeatureRows,
+  nRows: number,
+  out: Float64Array,
+): void {
   if (!Number.isSafeInteger(nRows) || nRows < 0)
     throw new RangeError(`nRows must be an integer ≥ 0, got ${nRows}`)
   if (X.length < nRows * e.nFeatures)
