@@ -58,6 +58,19 @@ def main():
         out["fit_s"] = time.perf_counter() - t
         out["quality"] = float(m.inertia_)
         out["n_iter"] = int(m.n_iter_)
+    elif exp == "kmeans_same_init":
+        # Lloyd from Plinth's k-means++ centers for this seed (written by plinth.ts kmeans_init).
+        from sklearn.cluster import KMeans
+
+        Z = StandardScaler().fit_transform(X)
+        with open(os.path.join(data_dir, f"kmeans_init_{n}_s{seed}.json")) as f:
+            init = np.array(json.load(f), dtype=Z.dtype)
+        m = KMeans(n_clusters=8, init=init, n_init=1, algorithm="lloyd")
+        t = time.perf_counter()
+        m.fit(Z)
+        out["fit_s"] = time.perf_counter() - t
+        out["quality"] = float(m.inertia_)
+        out["n_iter"] = int(m.n_iter_)
     elif exp == "ridge":
         from sklearn.linear_model import Ridge
         from sklearn.metrics import r2_score

@@ -3,11 +3,19 @@
  * `{ exp, fit_s, quality, n_iter }`. Usage: plinth.ts EXPERIMENT DATA_DIR N [SEED] (see run.ts).
  * SEED (default 0) seeds k-means. Mirrors peer.py: the same rows, the same scaler fitted on the same rows, only the fit timed.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 import { createColumn, createFrame, type Column, type Frame } from '../../src/frame/index.js'
-import type { Classifier, Predictor, Transformer } from '../../src/ml/base/index.js'
+import { createRng } from '../../src/core/index.js'
+import {
+  toMatrix32Into,
+  type Classifier,
+  type Predictor,
+  type Transformer,
+} from '../../src/ml/base/index.js'
+import { createBlockPool } from '../../src/ml/cluster/block-pool.js'
+import { kmeansLayout, kmeansPlusPlus } from '../../src/ml/cluster/kmeans-fit.js'
 import { logLoss, r2Score } from '../../src/ml/metrics/index.js'
 import { createEstimator } from '../../src/ml/registry.js'
 
@@ -68,6 +76,29 @@ switch (exp) {
       seed,
       algorithm: 'lloyd',
     })
+    const [m, s] = time(() => est.fit(Z) as Predictor & { inertia: number })
+    out = { exp, fit_s: s, quality: m.inertia, n_iter: m.diagnostics.nIter }
+    break
+  }
+  case 'kmeans_init':
+  case 'kmeans_same_init': {
+    // kmeans_init writes Plinth's k-means++ centers for SEED; kmeans_same_init runs Lloyd from
+    // them on either side: the two random streams' luck taken out of the comparison.
+    const [Z] = scaled(frame(0, n, ALL)) as [Frame]
+    const file = path.join(dataDir, `kmeans_init_${String(n)}_s${String(seed)}.json`)
+    if (exp === 'kmeans_init') {
+      const L = kmeansLayout(n, N_FEATURES, 8, true)
+      const pool = createBlockPool(L.bytes, 1)
+      toMatrix32Into(Z, pool.views.f32, L.x / 4)
+      const c = kmeansPlusPlus(pool, L, createRng(seed))
+      pool.close()
+      const rows = Array.from({ length: 8 }, (_, r) => Array.from(c.subarray(r * 28, r * 28 + 28)))
+      writeFileSync(file, JSON.stringify(rows))
+      out = { exp, fit_s: 0, quality: 0 }
+      break
+    }
+    const init = JSON.parse(readFileSync(file, 'utf8')) as number[][]
+    const est = createEstimator('cluster.kmeans', { nClusters: 8, nInit: 1, init, seed })
     const [m, s] = time(() => est.fit(Z) as Predictor & { inertia: number })
     out = { exp, fit_s: s, quality: m.inertia, n_iter: m.diagnostics.nIter }
     break

@@ -8,6 +8,8 @@
  *   logreg    logistic regression, lbfgs, C=1, maxIter 100          quality: test log loss
  *   kmeans1   k-means k=8, nInit 1, lloyd, on all 1M rows          quality: inertia
  *   kmeans10  k-means k=8, nInit 10                                quality: inertia
+ *   kmeans_same_init  kmeans1 from the same initial centers on both sides (Plinth's k-means++
+ *             centers of each seed): Lloyd speed without the luck of two random streams
  *   ridge     ridge alpha=1: m_wwbb from the other 27 features     quality: test R²
  *   pca       PCA, 10 components                                   quality: explained variance ratio
  * Each experiment runs REPS times per side in fresh processes, alternating which side goes
@@ -69,6 +71,7 @@ const EXPERIMENTS = [
   { exp: 'logreg', quality: 'log loss', key: 'logreg', lowerIsBetter: true },
   { exp: 'kmeans1', quality: 'inertia', key: 'kmeans', lowerIsBetter: true },
   { exp: 'kmeans10', quality: 'inertia', key: 'kmeans_ninit10', lowerIsBetter: true },
+  { exp: 'kmeans_same_init', quality: 'inertia', key: 'kmeans_same_init', lowerIsBetter: true },
   { exp: 'ridge', quality: 'R²', key: 'ridge', lowerIsBetter: false },
   { exp: 'pca', quality: 'expl. var.', key: 'pca', lowerIsBetter: false },
 ].filter((e) => ONLY === undefined || ONLY.includes(e.exp))
@@ -84,6 +87,8 @@ process.stdout.write(
 for (const e of EXPERIMENTS) {
   const ours: Result[] = []
   const peer: Result[] = []
+  // Both sides start from Plinth's k-means++ centers of each seed (written once per seed).
+  if (e.exp === 'kmeans_same_init') for (let i = 0; i < REPS; i++) run('plinth', 'kmeans_init', i)
   for (let i = 0; i < REPS; i++) {
     // Alternate which goes first, so neither always enjoys the quieter moment.
     if (i % 2 === 0) {
