@@ -30,6 +30,8 @@ export type {
   Platform,
   PlinthConfig,
 } from './platform/index.js'
+export { createPlinth } from './sdk/index.js'
+export type { CreatePlinthOptions, Plinth } from './sdk/index.js'
 export type { Artifact } from './artifacts/index.js'
 export { parseModelUri, renderModelCardMarkdown } from './registry/index.js'
 export type {

@@ -32,7 +32,8 @@ import { createHttpMetrics, type HttpMetrics } from './metrics.js'
 import { registerArtifactRoutes } from './routes/artifacts.js'
 import { registerDatasetValidationRoutes } from './routes/dataset-validation.js'
 import { registerDatasetRoutes } from './routes/datasets.js'
-import { registerMlflowRoutes } from './routes/mlflow/plugin.js'
+import { toMlflowError } from './routes/mlflow/errors.js'
+import { isMlflowPath, registerMlflowRoutes } from './routes/mlflow/plugin.js'
 import { registerSystemRoutes, type ReadinessReport } from './routes/system.js'
 import { registerWorkspaceRoutes } from './routes/workspaces.js'
 import { registerSecurity } from './security.js'
@@ -139,7 +140,13 @@ export async function buildHttpApp(deps: HttpDeps, options: HttpOptions): Promis
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Router-level failures (malformed percent-encoding, over-long parameters) get the same
     // error envelope as everything else.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
+      if (isMlflowPath(req.url)) {
+        // MLflow clients parse MLflow's error body, even for a URL the router rejects.
+        const mlflow = toMlflowError(err)
+        void (reply as FastifyReply).code(mlflow.status).send(mlflow.body)
+        return
+      }
       const { status, error } = toErrorReply(err)
       // These errors arise before routing, so the reply is not tied to any route's schema.
       void (reply as FastifyReply).code(status).send({ error: error.toJSON() })

@@ -1,6 +1,15 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { NotFoundError, PlatformError, ValidationError } from '../../src/core/index.js'
+import {
+  NotFoundError,
+  PlatformError,
+  ValidationError,
+  createContext,
+} from '../../src/core/index.js'
+import { parseSource } from '../../src/datasets/index.js'
 import { columnFromArray, createFrame } from '../../src/frame/index.js'
 import { buildHttpApp, startHttpServer, type RunningServer } from '../../src/http/index.js'
 import { DummyRegressor } from '../../src/ml/index.js'
@@ -22,7 +31,12 @@ async function collect(stream: AsyncIterable<Uint8Array>): Promise<string> {
 
 interface Mode {
   readonly name: 'embedded' | 'remote'
-  setup(): Promise<{ plinth: Plinth; teardown: () => Promise<void> }>
+  setup(): Promise<{
+    plinth: Plinth
+    platform: Platform
+    dir: string
+    teardown: () => Promise<void>
+  }>
 }
 
 const MODES: readonly Mode[] = [
@@ -36,6 +50,8 @@ const MODES: readonly Mode[] = [
       })
       return {
         plinth,
+        platform: t.platform,
+        dir: t.dir,
         teardown: async () => {
           await plinth.close()
           await t.cleanup()
@@ -68,6 +84,8 @@ const MODES: readonly Mode[] = [
       })
       return {
         plinth,
+        platform,
+        dir: t.dir,
         teardown: async () => {
           await plinth.close()
           await server.close()
@@ -81,10 +99,12 @@ const MODES: readonly Mode[] = [
 for (const mode of MODES) {
   describe(`SDK (${mode.name})`, () => {
     let plinth: Plinth
+    let platform: Platform
+    let dir: string
     let teardown: () => Promise<void>
 
     beforeAll(async () => {
-      ;({ plinth, teardown } = await mode.setup())
+      ;({ plinth, platform, dir, teardown } = await mode.setup())
     })
     afterAll(async () => {
       await teardown()
@@ -177,6 +197,39 @@ for (const mode of MODES) {
         orderBy: ['metrics.rmse ASC'],
       })
       expect(page.items.map((r) => r.info.runName)).toEqual(['s1', 's0'])
+    })
+
+    it('links a run to a Plinth dataset version (lineage)', async () => {
+      const file = path.join(dir, 'iris-mini.csv')
+      writeFileSync(file, 'a,b,label\n1,2,x\n3,4,y\n5,6,x\n')
+      const { version } = await platform.services.datasets.ingestDataset(
+        createContext(),
+        parseSource(file, { cwd: dir }),
+        { name: 'iris-mini' },
+      )
+      const run = await plinth.tracking.startRun({ experiment: 'sdk-lineage' })
+      await run.logInput('iris-mini@1', 'training')
+      await run.end()
+      const got = await plinth.tracking.getRun(run.runId)
+      expect(got.inputs.datasetInputs).toHaveLength(1)
+      const input = got.inputs.datasetInputs[0]
+      expect(input?.dataset).toMatchObject({
+        name: 'iris-mini',
+        digest: version.digest,
+        sourceType: 'plinth-dataset',
+      })
+      expect(input?.datasetVersionId).toBe(version.id)
+      expect(input?.tags).toContainEqual({ key: 'mlflow.data.context', value: 'training' })
+      const missing = await plinth.tracking
+        .startRun({ experiment: 'sdk-lineage' })
+        .then(async (r) => {
+          try {
+            return await r.logInput('no-such-dataset@1', 'training').catch((err: unknown) => err)
+          } finally {
+            await r.end()
+          }
+        })
+      expect(missing).toBeInstanceOf(NotFoundError)
     })
 
     it('logs a model, registers it and moves an alias', async () => {

@@ -617,3 +617,14 @@ describe('protocol', () => {
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/ajax-api'))).toBe(false)
   })
 })
+
+describe('router-level errors', () => {
+  it('answer with MLflow’s body under the MLflow prefixes', async () => {
+    const res = await t.inject({
+      method: 'GET',
+      url: '/api/2.0/mlflow-artifacts/artifacts/%zz',
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ error_code: 'BAD_REQUEST' })
+  })
+})

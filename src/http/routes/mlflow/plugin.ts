@@ -28,6 +28,11 @@ export interface MlflowRouteOptions {
  */
 export const MLFLOW_PREFIXES = ['/api/2.0', '/ajax-api/2.0'] as const
 
+/** True for a URL under one of the MLflow prefixes (whose errors use MLflow's body). */
+export function isMlflowPath(url: string): boolean {
+  return MLFLOW_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`))
+}
+
 /**
  * Registers MLflow's REST API 2.0 (tracking, model registry and the mlflow-artifacts proxy)
  * under `/api/2.0` and `/ajax-api/2.0`, so an unmodified MLflow client can use Plinth as its
