@@ -3,8 +3,8 @@
  * per output on the histogram engine, update the margins of training and validation rows, and
  * record the metrics; stop early when the validation metric stalls.
  */
-import type { Rng } from '../../../core/index.js'
-import { fitStep, type FitOptions } from '../../base/index.js'
+import { throwIfAborted, type Rng } from '../../../core/index.js'
+import type { FitOptions } from '../../base/index.js'
 import type { FlatTree } from '../ensemble/index.js'
 import { applyCuts, createBinnedMatrix, createHistogramEngine } from '../hist/index.js'
 import type { BinnedMatrix } from '../hist/index.js'
@@ -116,7 +116,7 @@ export function boost(
     let stopReason: BoostResult['stopReason'] = 'nEstimators'
     let round = 0
     for (; round < nEstimators; round++) {
-      fitStep(opts, { stage: 'boost', step: round, total: nEstimators })
+      throwIfAborted(opts?.signal)
       obj.gradients(margin, train.y, train.w, grad, hess)
       for (let k = 0; k < K; k++) {
         engine.grad.set(grad[k]!)

@@ -1,6 +1,20 @@
 /**
  * `tree.gbdt-classifier` and `tree.gbdt-regressor`: histogram gradient-boosted trees with
  * XGBoost 1.7's `tree_method='hist'` semantics, so equal settings give XGBoost's trees.
+ *
+ * ## Where results can differ from XGBoost 1.7
+ * With the same cut points the trees are XGBoost's (the fixture tests match its margins to about
+ * 1e-7 relative; the rest is float32 rounding). They differ when:
+ * - a feature has more distinct training values than bins: the cut points come from the
+ *   histogram engine's quantile selection, not XGBoost's sketch; and `maxBin` is at most 255
+ *   value bins (bins are bytes, one slot is the missing bin), where XGBoost's 256 gives 256;
+ * - rows or columns are sampled (`subsample`, `colsample*`): Plinth's seeded RNG is not XGBoost's;
+ * - `absolute-error`: leaves are refitted to the median residual and then shrunk by
+ *   `learningRate`, as in XGBoost 2.0 (1.7 leaves them unshrunk);
+ * - a split that sends every present value one way gets threshold ±Infinity (XGBoost uses
+ *   just beyond the training range), so only out-of-range values at predict time differ;
+ * - a category fit never saw is treated as missing (XGBoost sends unknown codes right);
+ * - the pseudo-Huber metric (`mphe`) uses `huberSlope` (XGBoost 1.7's metric uses slope 1).
  */
 import { availableParallelism } from 'node:os'
 
