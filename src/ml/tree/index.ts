@@ -107,5 +107,6 @@ export type { XGBoostModel, XGBoostObjective } from './xgboost/index.js'
 export const TREE_ESTIMATORS: readonly EstimatorEntry[] = [
   XGBOOST_ENTRY,
   ...CART_ESTIMATORS,
+  ...FOREST_ESTIMATORS,
   ...GBDT_ESTIMATORS,
 ]

@@ -80,7 +80,13 @@ interface TreeMessage {
  *
  * @throws CancelledError if `opts.signal` fires (checked between trees).
  */
-export function trainForest(job: ForestJob, pool: ForestWorkers, opts?: FitOptions): TrainedForest {
+export function trainForest(
+  job: ForestJob,
+  pool: ForestWorkers,
+  opts?: FitOptions,
+  /** Whether the calling thread grows trees too (false: only once every worker failed; tests). */
+  callerBuilds = true,
+): TrainedForest {
   const nTrees = job.seeds.length
   const { ctrl, workers } = pool
   const results: (GrownTree | undefined)[] = new Array<GrownTree | undefined>(nTrees)
@@ -112,21 +118,25 @@ export function trainForest(job: ForestJob, pool: ForestWorkers, opts?: FitOptio
       ports.push(port1)
       w.postMessage({ port: port2, ctrl, job }, [port2])
     }
-    for (;;) {
-      progress()
-      const t = Atomics.add(ctrl, CTRL.next, 1)
-      if (t >= nTrees) break
-      results[t] = buildForestTree(job, t)
-      byCaller++
-      done++
-      Atomics.add(ctrl, CTRL.done, 1)
-      drain()
+    const claim = (): void => {
+      for (;;) {
+        progress()
+        const t = Atomics.add(ctrl, CTRL.next, 1)
+        if (t >= nTrees) break
+        results[t] = buildForestTree(job, t)
+        byCaller++
+        done++
+        Atomics.add(ctrl, CTRL.done, 1)
+        drain()
+      }
     }
+    if (callerBuilds || workers.length === 0) claim()
     for (;;) {
       drain()
       const d = Atomics.load(ctrl, CTRL.done)
       if (d >= nTrees) break
-      Atomics.wait(ctrl, CTRL.done, d, 50)
+      if (Atomics.load(ctrl, CTRL.failed) >= workers.length) claim()
+      else Atomics.wait(ctrl, CTRL.done, d, 50)
       progress()
     }
     // Every tree is counted done; a worker posts before counting, so its message is queued.
