@@ -93,19 +93,6 @@ export async function findModelRowByName(
     .executeTakeFirst()
 }
 
-export async function findModelRowById(
-  db: Db,
-  ws: WorkspaceId,
-  id: string,
-): Promise<RegisteredModelRow | undefined> {
-  return db
-    .selectFrom('registered_models')
-    .selectAll()
-    .where('workspace_id', '=', ws)
-    .where('id', '=', id)
-    .executeTakeFirst()
-}
-
 /** Assembles models with their tags, aliases and latest version per stage. */
 export async function loadModels(
   db: Db,
@@ -726,6 +713,25 @@ function toAuditEvent(r: RegistryAuditRow): RegistryAuditEvent {
     actor: r.actor as ActorId,
     at: r.at,
   })
+}
+
+/** The id of the most recently deleted model that had this name, if any. */
+export async function findDeletedModelId(
+  db: Db,
+  ws: WorkspaceId,
+  name: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('registry_audit')
+    .select('model_id')
+    .where('workspace_id', '=', ws)
+    .where('action', '=', 'model.deleted')
+    .where('model_name', '=', name)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.model_id
 }
 
 /** A model's history, oldest first, offset-paginated. */

@@ -67,6 +67,7 @@ import {
   deleteModelTagRow,
   deleteVersionRow,
   deleteVersionTagRow,
+  findDeletedModelId,
   findAliasRow,
   findLatestVersionRow,
   findModelRowByName,
@@ -885,14 +886,21 @@ export class RegistryService {
 
   /**
    * The model's history, oldest first: creation, renames, versions created and deleted, status
-   * and stage changes and alias moves, each with who, when, from and to.
+   * and stage changes and alias moves, each with who, when, from and to. For a name no model
+   * has any more, the history of the last model deleted under that name.
    */
   async listAuditEvents(
     ctx: RequestContext,
     name: string,
     opts: ListAuditEventsOptions = {},
   ): Promise<RegistryPage<RegistryAuditEvent>> {
-    const model = await this.requireModelRow(ctx, name)
+    const n = checkModelName(name)
+    const model =
+      (await findModelRowByName(this.db, ctx.workspace, n)) ??
+      (await findDeletedModelId(this.db, ctx.workspace, n).then((id) =>
+        id === undefined ? undefined : { id },
+      ))
+    if (model === undefined) throw modelNotFound(n)
     const limit = checkMaxResults(opts.maxResults, 100, 1000)
     const offset = decodeOffsetToken(opts.pageToken)
     const rows = await listAuditRows(

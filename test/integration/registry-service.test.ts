@@ -107,6 +107,13 @@ describeOnBackends('RegistryService', (backend) => {
       expect(updated.description).toBe('new')
       await f.registry.deleteRegisteredModel(ctx, `${name}-v2`)
       expect(await f.registry.findRegisteredModel(ctx, `${name}-v2`)).toBeUndefined()
+      // The history outlives the model.
+      const history = await f.registry.listAuditEvents(ctx, `${name}-v2`)
+      expect(history.items.map((e) => [e.action, e.from, e.to])).toEqual([
+        ['model.created', null, null],
+        ['model.renamed', name, `${name}-v2`],
+        ['model.deleted', `${name}-v2`, null],
+      ])
       expect(f.events.map((e) => e.type)).toEqual(
         expect.arrayContaining(['model.created', 'model.renamed', 'model.deleted']),
       )
@@ -171,6 +178,23 @@ describeOnBackends('RegistryService', (backend) => {
       expect(codeOf(await rejectionOf(f.registry.setRegisteredModelTag(ctx, name, '', 'x')))).toBe(
         'INVALID_ARGUMENT',
       )
+    })
+
+    it('treats only % and _ as LIKE wildcards, with no escape character, on both engines', async () => {
+      const p = uniqueName('like')
+      for (const n of ['a[1]', 'a1', 'a*b', 'axb', 'a?c', 'a\\d', 'a%e']) {
+        await f.registry.createRegisteredModel(ctx, { name: `${p}-${n}` })
+      }
+      const names = async (filter: string): Promise<string[]> =>
+        (await f.registry.searchRegisteredModels(ctx, { filter })).items
+          .map((m) => m.name.slice(p.length + 1))
+          .sort()
+      expect(await names(`name LIKE '${p}-a[%'`)).toEqual(['a[1]'])
+      expect(await names(`name LIKE '${p}-a*%'`)).toEqual(['a*b'])
+      expect(await names(`name LIKE '${p}-a?%'`)).toEqual(['a?c'])
+      expect(await names(`name LIKE '${p}-a\\%'`)).toEqual(['a\\d'])
+      expect(await names(`name LIKE '${p}-a_b'`)).toEqual(['a*b', 'axb'])
+      expect(await names(`name ILIKE '${p}-A%E'`)).toEqual(['a%e'])
     })
 
     it('searches with MLflow filters, order_by and page tokens, LIKE case-sensitive on both engines', async () => {
