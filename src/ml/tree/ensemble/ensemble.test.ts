@@ -19,6 +19,8 @@ import {
   type TreeEnsemble,
   type TreeLink,
 } from './index.js'
+import { packEnsemble } from './packed.js'
+import { predictRowsGeneric } from './predict.js'
 
 /** A random tree of at most `maxDepth` levels over `nFeatures` features. */
 function randomTree(
@@ -249,7 +251,7 @@ describe('ensembleToState / ensembleFromState', () => {
 
 describe('prediction', () => {
   test.prop([fc.integer({ min: 0, max: 1e6 }), shapeArb], { seed: 7, numRuns: 80 })(
-    'batch equals single-row prediction bit for bit (Float64 and Float32 input)',
+    'batch equals single-row prediction and the plain walk bit for bit (f64 and f32 input)',
     (seed, s) => {
       const e = randomEnsemble(seed, s)
       const nRows = 70 // more than one 64-row block
@@ -263,6 +265,10 @@ describe('prediction', () => {
         single.set(row, r * K)
       }
       expect(bytes(single)).toBe(bytes(batch))
+      // The branch-free kernel (used when every split is numeric) equals the plain tree walk.
+      const walk = new Float64Array(nRows * K)
+      predictRowsGeneric(packEnsemble(e), X, s.nFeatures, 0, nRows, walk)
+      expect(bytes(walk)).toBe(bytes(batch))
       if (s.precision === 'f32') {
         const b32 = predictRaw(e, Float32Array.from(X), nRows, new Float64Array(nRows * K))
         expect(bytes(b32)).toBe(bytes(batch))

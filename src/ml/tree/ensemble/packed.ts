@@ -42,6 +42,11 @@ export interface PackedEnsemble {
   readonly maxDepth: number
   /** The branch-free layout, when every split is numeric with a finite threshold. */
   readonly dense: DenseKernelData | undefined
+  /**
+   * The single-row path's scratch row (`2 × nFeatures`), allocated once per ensemble so that
+   * path allocates nothing. Safe because a thread runs one prediction at a time.
+   */
+  readonly rowScratch: Float64Array
 }
 
 // Ensembles are immutable, so their packed form is computed once and kept beside them for as
@@ -135,13 +140,13 @@ function build(e: TreeEnsemble): PackedEnsemble {
     maxDepth,
   }
   const dense = hasCategorical ? undefined : buildDense(e, packed)
-  return { ...packed, dense }
+  return { ...packed, dense, rowScratch: new Float64Array(2 * e.nFeatures) }
 }
 
 /** The sibling-adjacent layout of `kernels/dense.ts`, or undefined if a threshold is infinite. */
 function buildDense(
   e: TreeEnsemble,
-  p: Omit<PackedEnsemble, 'dense'>,
+  p: Omit<PackedEnsemble, 'dense' | 'rowScratch'>,
 ): DenseKernelData | undefined {
   const P = e.nFeatures
   const w = p.leafWidth

@@ -8,7 +8,7 @@
  * still adds the trees in order 0, 1, … (the single-row path adds them in the same order, so
  * both give bit-identical results). Nothing is allocated per row.
  */
-import { denseBlockRows, denseKernel } from './kernels/dense.js'
+import { denseBlockRows, denseKernel, denseRow } from './kernels/dense.js'
 import { packEnsemble, type PackedEnsemble } from './packed.js'
 
 import type { TreeEnsemble } from './types.js'
@@ -205,6 +205,10 @@ export function predictRowInto(
   out: Float64Array,
 ): Float64Array {
   const p = packEnsemble(e)
+  if (p.dense !== undefined && p.rowScratch.length > 0) {
+    denseRow(p.dense, row, out, p.rowScratch)
+    return out
+  }
   const K = p.nOutputs
   const w = p.leafWidth
   const { value, root, group } = p

@@ -163,3 +163,80 @@ export function denseKernel(
     }
   }
 }
+
+/**
+ * Margins of one row into `out[0 … nOutputs)`, walking four trees in lockstep (their load
+ * chains overlap) and adding their leaves in tree order, so the sum equals {@link denseKernel}'s
+ * bit for bit. `scratch` holds `2 * nFeatures` values. Allocates nothing.
+ */
+export function denseRow(
+  m: DenseKernelData,
+  row: ArrayLike<number>,
+  out: Float64Array,
+  scratch: Float64Array,
+): void {
+  const P = m.nFeatures
+  const K = m.nOutputs
+  const w = m.leafWidth
+  const { root, depth, group, col, threshold, child, value, baseScore, scale } = m
+  const f32sum = m.f32Sum === 1
+  for (let f = 0; f < P; f++) {
+    let x = row[f]!
+    if (m.f32Input === 1) x = Math.fround(x)
+    if (x !== x) {
+      scratch[f] = Infinity
+      scratch[P + f] = -Infinity
+    } else {
+      scratch[f] = x
+      scratch[P + f] = x
+    }
+  }
+  for (let k = 0; k < K; k++) {
+    const b = baseScore[k]!
+    out[k] = m.mean === 1 ? 0 : f32sum ? Math.fround(b) : b
+  }
+  const T = m.nTrees
+  let t = 0
+  for (; t + 4 <= T; t += 4) {
+    let n0 = root[t]!
+    let n1 = root[t + 1]!
+    let n2 = root[t + 2]!
+    let n3 = root[t + 3]!
+    const D = Math.max(depth[t]!, depth[t + 1]!, depth[t + 2]!, depth[t + 3]!)
+    for (let d = 0; d < D; d++) {
+      n0 = child[n0]! + +(scratch[col[n0]!]! >= threshold[n0]!)
+      n1 = child[n1]! + +(scratch[col[n1]!]! >= threshold[n1]!)
+      n2 = child[n2]! + +(scratch[col[n2]!]! >= threshold[n2]!)
+      n3 = child[n3]! + +(scratch[col[n3]!]! >= threshold[n3]!)
+    }
+    for (let j = 0; j < 4; j++) {
+      const n = j === 0 ? n0 : j === 1 ? n1 : j === 2 ? n2 : n3
+      addLeaf(out, value, n, w, group[t + j]!, f32sum)
+    }
+  }
+  for (; t < T; t++) {
+    let n = root[t]!
+    for (let d = 0; d < depth[t]!; d++) n = child[n]! + +(scratch[col[n]!]! >= threshold[n]!)
+    addLeaf(out, value, n, w, group[t]!, f32sum)
+  }
+  if (m.mean === 1) for (let k = 0; k < K; k++) out[k] = baseScore[k]! + out[k]! * scale[k]!
+}
+
+function addLeaf(
+  out: Float64Array,
+  value: Float64Array,
+  n: number,
+  w: number,
+  g: number,
+  f32sum: boolean,
+): void {
+  if (w === 1) {
+    const s = out[g]! + value[n]!
+    out[g] = f32sum ? Math.fround(s) : s
+    return
+  }
+  for (let k = 0; k < w; k++) {
+    const s = out[k]! + value[n * w + k]!
+    out[k] = f32sum ? Math.fround(s) : s
+  }
+}
