@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 
 import type { WorkspaceId } from '../core/index.js'
-import type { MetadataSchema } from '../ports/index.js'
+import type { MetadataDialect, MetadataSchema } from '../ports/index.js'
 import type {
   DatasetInput,
   Experiment,
@@ -33,6 +33,8 @@ export interface MetricPoint {
 const INSERT_CHUNK = 1000
 /** Ids per `IN (…)` list. */
 const IN_CHUNK = 500
+/** Points per JSON-unpacked INSERT. */
+const JSON_CHUNK = 10_000
 
 function chunks<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = []
@@ -237,6 +239,7 @@ export async function insertRunParams(
  */
 export async function insertMetrics(
   db: Db,
+  dialect: MetadataDialect,
   workspace: WorkspaceId,
   runId: string,
   points: readonly MetricPoint[],
@@ -262,7 +265,25 @@ export async function insertMetrics(
     timestamp: p.timestamp,
     step: p.step,
   })
-  for (const part of chunks(points, INSERT_CHUNK)) {
+  // Finite points travel as one JSON parameter per chunk, unpacked by the database
+  // (json_each / jsonb_array_elements): a 1000-row VALUES list costs more to build, prepare and
+  // bind than the rows cost to write (measured: about 3x the CPU per point). JSON has no
+  // ±Infinity, so those few points take the VALUES path.
+  const finite = points.filter((p) => Number.isFinite(p.value))
+  const infinite = points.filter((p) => !Number.isFinite(p.value))
+  for (const part of chunks(finite, JSON_CHUNK)) {
+    const json = JSON.stringify(
+      part.map((p) => [p.key, p.value, p.isNan ? 1 : 0, p.timestamp, p.step]),
+    )
+    const rows =
+      dialect === 'sqlite'
+        ? sql`select ${workspace}, ${runId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 from json_each(${json}) as j`
+        : sql`select ${workspace}, ${runId}, e ->> 0, (e ->> 1)::float8, (e ->> 2)::int, (e ->> 3)::bigint, (e ->> 4)::bigint from jsonb_array_elements(${json}::jsonb) as e`
+    await sql`insert into ${sql.table('run_metrics')} (workspace_id, run_id, key, value, is_nan, timestamp, step) ${rows}`.execute(
+      db,
+    )
+  }
+  for (const part of chunks(infinite, INSERT_CHUNK)) {
     await db.insertInto('run_metrics').values(part.map(row)).execute()
   }
   for (const part of chunks([...latest.values()], INSERT_CHUNK)) {

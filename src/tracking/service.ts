@@ -721,7 +721,8 @@ export class TrackingService {
             .execute()
         }
       }
-      if (points.length > 0) await insertMetrics(trx, ctx.workspace, id, points)
+      if (points.length > 0)
+        await insertMetrics(trx, this.deps.metadata.dialect, ctx.workspace, id, points)
     })
   }
 
