@@ -98,8 +98,9 @@ export function boost(
     const vMargin = new Float64Array(nv * K)
     for (let i = 0; i < nv; i++)
       for (let k = 0; k < K; k++) vMargin[i * K + k] = spec.baseMargin[k]!
-    const grad = Array.from({ length: K }, () => new Float32Array(n))
-    const hess = Array.from({ length: K }, () => new Float32Array(n))
+    // One output: the loss writes straight into the engine's arrays (no copy per round).
+    const grad = K === 1 ? [engine.grad] : Array.from({ length: K }, () => new Float32Array(n))
+    const hess = K === 1 ? [engine.hess] : Array.from({ length: K }, () => new Float32Array(n))
     const mask = spec.subsample < 1 ? new Uint8Array(n) : undefined
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f)
     const treeFeatures = new Int32Array(nFeatures)
@@ -119,8 +120,10 @@ export function boost(
       throwIfAborted(opts?.signal)
       obj.gradients(margin, train.y, train.w, grad, hess)
       for (let k = 0; k < K; k++) {
-        engine.grad.set(grad[k]!)
-        engine.hess.set(hess[k]!)
+        if (K > 1) {
+          engine.grad.set(grad[k]!)
+          engine.hess.set(hess[k]!)
+        }
         if (mask !== undefined)
           for (let i = 0; i < n; i++) mask[i] = rng.float() < spec.subsample ? 1 : 0
         const nActive = engine.resetRows(mask)

@@ -204,10 +204,15 @@ function numericSplit(
       } else {
         gain = pairGain(p, exact, c, gl, hl, gr, hr, lower, upper)
       }
-      const chg = Math.fround(gain - rootGain)
-      if (chg > best && chg !== Infinity) {
-        best = chg
-        record(out, chg, f, b, false, gl, hl, gr, hr)
+      // fround is monotone and `best` is a float32, so d ≤ best rules the candidate out
+      // without rounding (most candidates).
+      const d = gain - rootGain
+      if (d > best) {
+        const chg = Math.fround(d)
+        if (chg > best && chg !== Infinity) {
+          best = chg
+          record(out, chg, f, b, false, gl, hl, gr, hr)
+        }
       }
     }
   }
@@ -232,10 +237,13 @@ function numericSplit(
       } else {
         gain = pairGain(p, exact, c, gl2, hl2, gr, hr, lower, upper)
       }
-      const chg = Math.fround(gain - rootGain)
-      if (chg > best && chg !== Infinity) {
-        best = chg
-        record(out, chg, f, b - 1, true, gl2, hl2, gr, hr)
+      const d = gain - rootGain
+      if (d > best) {
+        const chg = Math.fround(d)
+        if (chg > best && chg !== Infinity) {
+          best = chg
+          record(out, chg, f, b - 1, true, gl2, hl2, gr, hr)
+        }
       }
     }
   }
