@@ -4,6 +4,8 @@ import type { ArtifactService } from '../artifacts/index.js'
 import type { DatasetService, DatasetValidationService } from '../datasets/index.js'
 import type { ReadinessReport, RunningServer } from '../http/index.js'
 import type { PlinthConfig } from '../platform/index.js'
+import type { RegistryService } from '../registry/index.js'
+import type { TrackingService } from '../tracking/index.js'
 import type { ArtifactStore, MetadataStore } from '../ports/index.js'
 import type { WorkspaceService } from '../workspaces/index.js'
 
@@ -18,6 +20,8 @@ export interface CliPlatform {
     readonly artifacts: ArtifactService
     readonly datasets: DatasetService
     readonly datasetValidation: DatasetValidationService
+    readonly tracking: TrackingService
+    readonly registry: RegistryService
   }
   readiness(): Promise<ReadinessReport>
   /** Starts the HTTP API over this platform; `port` 0 picks a free port. */

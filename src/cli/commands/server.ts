@@ -1,12 +1,10 @@
-import { fileURLToPath } from 'node:url'
-
 import type { Command } from 'commander'
 
-import { ValidationError, createContext } from '../../core/index.js'
-import { parseSource } from '../../datasets/index.js'
+import { ValidationError } from '../../core/index.js'
 import { globalsOf, outputOf, withPlatform } from '../global-options.js'
-import { printJson, println, type Output } from '../output.js'
+import { println, type Output } from '../output.js'
 import type { CliPlatform, CliRuntime } from '../runtime.js'
+import { runQuickstart } from './quickstart.js'
 
 function parsePort(value: string): number {
   const n = Number(value)
@@ -29,36 +27,67 @@ interface Where {
   readonly artifacts: string
 }
 
-/** Work done before the server starts (the quickstart's steps); returns what `--json` reports. */
+/** Work done once the server listens (the quickstart's steps); returns what `--json` reports. */
 type Steps = (platform: CliPlatform, output: Output) => Promise<Record<string, unknown>>
 
-/** Runs the API server until SIGINT/SIGTERM; `banner` decides what is printed once listening. */
+/**
+ * Runs the API server until SIGINT/SIGTERM. It listens first (so `/healthz` answers within
+ * seconds), prints `banner`, then runs `after` while serving. With `--json` it prints one JSON
+ * line when listening and, with `after`, a second one when those steps are done.
+ */
 async function runServer(
   runtime: CliRuntime,
   cmd: Command,
   banner: (url: string, where: Where) => string[],
-  before?: Steps,
+  after?: Steps,
 ): Promise<void> {
   const g = globalsOf(cmd)
   const flags = cmd.opts<ServerFlags>()
   const output = outputOf(runtime, g)
   await withPlatform(runtime, g, async (platform, config) => {
-    const steps = before === undefined ? {} : await before(platform, output)
     const server = await platform.serve({
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
     })
-    const where: Where = {
-      dataDir: config.dataDir,
-      metadata: platform.metadata.describe(),
-      artifacts: platform.artifacts.describe(),
+    // Listen for SIGINT/SIGTERM from now on, so a stop during the steps is graceful too.
+    const shutdown = runtime.waitForShutdown()
+    try {
+      const where: Where = {
+        dataDir: config.dataDir,
+        metadata: platform.metadata.describe(),
+        artifacts: platform.artifacts.describe(),
+      }
+      if (output.json) {
+        println(
+          output,
+          JSON.stringify({
+            event: 'listening',
+            url: server.url,
+            version: platform.version,
+            ...where,
+          }),
+        )
+      } else for (const line of banner(server.url, where)) println(output, line)
+      let signal: string | undefined
+      if (after !== undefined) {
+        const steps = after(platform, output)
+        // Stopped mid-way: the steps' later failure (stores closing under them) is moot.
+        steps.catch(() => undefined)
+        const first = await Promise.race([
+          steps.then((value) => ({ value })),
+          shutdown.then((sig) => ({ sig })),
+        ])
+        if ('sig' in first) signal = first.sig
+        else if (output.json) println(output, JSON.stringify({ event: 'ready', ...first.value }))
+      }
+      if (signal === undefined) {
+        if (!output.json) println(output, 'Press Ctrl+C to stop.')
+        signal = await shutdown
+      }
+      if (!output.json) println(output, `Received ${signal}; finishing in-flight requests…`)
+    } finally {
+      await server.close()
     }
-    if (output.json) {
-      printJson(output, { url: server.url, version: platform.version, ...where, ...steps })
-    } else for (const line of banner(server.url, where)) println(output, line)
-    const signal = await runtime.waitForShutdown()
-    if (!output.json) println(output, `Received ${signal}; finishing in-flight requests…`)
-    await server.close()
   })
 }
 
@@ -79,57 +108,14 @@ export function registerServerCommand(program: Command, runtime: CliRuntime): vo
   })
 }
 
-/** The dataset the quickstart ingests: shipped in the package, so `npm start` needs nothing else. */
-const QUICKSTART_DATASET = fileURLToPath(
-  new URL('../../../examples/datasets/aer_hmda.csv', import.meta.url),
-)
-
-/**
- * The quickstart's data step: ingest and profile a real dataset (a no-op the second time, since
- * identical content is the same version) and summarise what the profile found.
- */
-async function quickstartData(
-  platform: CliPlatform,
-  output: Output,
-): Promise<Record<string, unknown>> {
-  const ctx = createContext()
-  const started = performance.now()
-  const r = await platform.services.datasets.ingestDataset(
-    ctx,
-    parseSource(QUICKSTART_DATASET, { cwd: process.cwd() }),
-    {
-      name: 'hmda',
-      target: 'deny',
-      description: 'Boston HMDA mortgage applications (Munnell et al. 1996): was the loan denied?',
-    },
-  )
-  const ms = Math.round(performance.now() - started)
-  const v = r.version
-  const ref = `hmda@${String(v.version)}`
-  const profile = await platform.services.datasets.getProfile(ctx, ref)
-  const top = [...(profile.target?.associations ?? [])]
-    .sort((a, b) => Math.abs(b.value ?? 0) - Math.abs(a.value ?? 0))
-    .slice(0, 3)
-  if (!output.json) {
-    const rows = v.rowCount.toLocaleString('en-US')
-    const what = r.created ? `ingested and profiled in ${String(ms)} ms` : 'already ingested'
-    println(output, `Data     ${ref}: ${rows} rows × ${String(v.columns.length)} columns, ${what}`)
-    const links = top.map(
-      (a) => `${a.column} (${a.measure.replace('_', ' ')} ${(a.value ?? 0).toFixed(2)})`,
-    )
-    println(output, `         strongest links to 'deny': ${links.join(', ')}`)
-    println(output, '         the whole profile: npx plinth datasets profile hmda')
-    println(output)
-  }
-  return { dataset: ref, rows: v.rowCount, created: r.created }
-}
-
 /** `plinth start`: the main job (`npm start`). */
 export function registerStartCommand(program: Command, runtime: CliRuntime): void {
   withServerFlags(
     program
       .command('start')
-      .description('The quickstart: ingest and profile an example dataset, then serve the API.'),
+      .description(
+        'The quickstart: ingest, profile, validate and split an example dataset; train a baseline, a logistic model and boosted trees with tracking; register the best as @champion; then serve the API.',
+      ),
   ).action(async (_opts: unknown, cmd: Command) => {
     await runServer(
       runtime,
@@ -145,10 +131,12 @@ export function registerStartCommand(program: Command, runtime: CliRuntime): voi
         `  Metadata     ${where.metadata}`,
         `  Artifacts    ${where.artifacts}`,
         '',
-        'Try:  npx plinth doctor    npx plinth datasets list    npx plinth --help',
-        'Press Ctrl+C to stop.',
+        'Try:  npx plinth doctor    npx plinth runs search --experiment hmda-deny    npx plinth --help',
+        '',
+        'Running the quickstart while the API serves…',
+        '',
       ],
-      quickstartData,
+      async (platform, output) => ({ quickstart: await runQuickstart(platform, output) }),
     )
   })
 }
