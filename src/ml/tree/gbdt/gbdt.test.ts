@@ -200,8 +200,14 @@ function bigData(n: number, seed = 3): { X: Frame; y: Float64Array; cls: Int32Ar
     y[i] = f
     cls[i] = f > 0.5 ? 2 : f > -0.5 ? 1 : 0
   }
-  const X = createFrame(
-    cols.map((values, j) =>
+  // A categorical column with 10 categories whose effect is added to y.
+  const codes = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    codes[i] = rng.int(10)
+    y[i]! += ((codes[i]! * 7) % 10) / 5 - 1
+  }
+  const X = createFrame([
+    ...cols.map((values, j) =>
       createColumn({
         name: `x${j}`,
         dtype: 'f64',
@@ -209,7 +215,13 @@ function bigData(n: number, seed = 3): { X: Frame; y: Float64Array; cls: Int32Ar
         validity: j === 3 ? validity : undefined,
       }),
     ),
-  )
+    createColumn({
+      name: 'c',
+      dtype: 'cat',
+      values: codes,
+      categories: Array.from({ length: 10 }, (_, k) => `k${k}`),
+    }),
+  ])
   return { X, y, cls }
 }
 
@@ -302,11 +314,18 @@ describe('GBDT behaviour', () => {
     for (const r of [0, 1, 2]) {
       const rows = createFrame(
         X.columns.map((c, j) =>
-          createColumn({
-            name: c.name,
-            dtype: 'f64',
-            values: j === 0 ? grid : new Float64Array(50).fill((c.values as Float64Array)[r]!),
-          }),
+          c.dtype === 'cat'
+            ? createColumn({
+                name: c.name,
+                dtype: 'cat',
+                values: new Int32Array(50).fill(c.values[r]!),
+                categories: c.categories,
+              })
+            : createColumn({
+                name: c.name,
+                dtype: 'f64',
+                values: j === 0 ? grid : new Float64Array(50).fill((c.values as Float64Array)[r]!),
+              }),
         ),
       )
       const pred = model.predict(rows).values as Float64Array
