@@ -338,7 +338,7 @@ export async function runQuickstart(
     runs: rows,
     champion: {
       model: MODEL,
-      version: Number(version.version),
+      version: version.version,
       runId: best.runId,
       role: best.role,
       uri,
