@@ -467,6 +467,64 @@ describe('runs', () => {
     expect(none.json()).toEqual({})
   })
 
+  it('samples one metric of several runs for charts (get-history-bulk-interval)', async () => {
+    const a = (await createRun(experimentId)).info.run_id
+    const b = (await createRun(experimentId)).info.run_id
+    for (const id of [a, b]) {
+      await t.call('POST', 'runs/log-batch', {
+        run_id: id,
+        metrics: Array.from({ length: 10 }, (_, i) => ({
+          key: 'acc',
+          value: i / 10,
+          timestamp: 100 + i,
+          step: i,
+        })),
+      })
+    }
+    const res = await t.call('GET', 'metrics/get-history-bulk-interval', {
+      run_ids: [a, b],
+      metric_key: 'acc',
+      start_step: 2,
+      end_step: 8,
+      max_results: 3,
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const metrics = res.json<{ metrics: { run_id: string; step: number; value: number }[] }>()
+      .metrics
+    const [first, second] = [a, b].sort()
+    expect(metrics.map((m) => [m.run_id, m.step])).toEqual([
+      [first, 2],
+      [first, 5],
+      [first, 8],
+      [second, 2],
+      [second, 5],
+      [second, 8],
+    ])
+    expect(metrics[0]).toEqual({ key: 'acc', value: 0.2, timestamp: 102, step: 2, run_id: first })
+    expectMlflowError(
+      await t.call('GET', 'metrics/get-history-bulk-interval', { metric_key: 'acc' }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
+    expectMlflowError(
+      await t.call('GET', 'metrics/get-history-bulk-interval', {
+        run_ids: Array.from({ length: 101 }, (_, i) => i.toString(16).padStart(32, '0')),
+        metric_key: 'acc',
+      }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
+    expectMlflowError(
+      await t.call('GET', 'metrics/get-history-bulk-interval', {
+        run_ids: [a],
+        metric_key: 'acc',
+        max_results: 0,
+      }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    )
+  })
+
   it('searches runs with filter, order_by and pagination', async () => {
     const exp = await createExperiment('search-runs')
     for (const [i, rmse] of [0.5, 0.3, 0.9].entries()) {
