@@ -64,7 +64,7 @@ const FEATURE_THRESHOLD = 1e-7
 const EPSILON = 2.220446049250313e-16
 const LOG2 = Math.LN2
 /** Segments at least this long are radix-sorted (the native sort wins below, measured). */
-const RADIX_MIN = 512
+const RADIX_MIN = 512 // at most 2^9: short segments pack local positions in 9 bits
 /** Most buckets of one radix pass (11 bits). */
 const RADIX_BUCKETS = 2048
 
@@ -124,6 +124,7 @@ class Grower {
   /** Target of `samples[q]` (regression). */
   private readonly sv: Float64Array
   private readonly keys: Float64Array
+  private readonly intKeys: Int32Array
   /** A segment sorted by one feature: the rank and the position `q` of each row. */
   private readonly sRank: Int32Array
   private readonly sPos: Int32Array
@@ -154,6 +155,8 @@ class Grower {
   private bestProxy = -Infinity
   private bestFeature = -1
   private bestThreshold = 0
+  /** Index (among the feature's distinct values) of the largest value going left. */
+  private bestRankLo = 0
   private bestMissingLeft = false
   private bestHasMissing = false
   private maxDepthSeen = 0
@@ -187,6 +190,7 @@ class Grower {
       m++
     }
     this.keys = new Float64Array(m)
+    this.intKeys = new Int32Array(m)
     this.sRank = new Int32Array(m)
     this.sPos = new Int32Array(m)
     this.tRank = new Int32Array(m)
@@ -473,12 +477,26 @@ class Grower {
     const missR = 2 * (data.offset[f + 1]! - voff)
     const rbase = f * this.n
     let missingLeft = this.bestMissingLeft
+    // Present values go left up to rank `bestRankLo` (flag bit included): an integer test.
+    let rankLo = this.bestRankLo
+    if (this.spec.splitter === 'random') {
+      // The largest distinct value ≤ the drawn threshold.
+      let lo = 0
+      let hi = (missR >>> 1) - 1
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1
+        if (values[voff + mid]! <= thr) lo = mid
+        else hi = mid - 1
+      }
+      rankLo = lo
+    }
+    const rCut = 2 * rankLo + 1
     let i = start
     let j = end
     while (i < j) {
       const s = samples[i]!
       const r = rank[rbase + s]!
-      const goLeft = r === missR ? missingLeft : values[voff + (r >>> 1)]! <= thr
+      const goLeft = r === missR ? missingLeft : r <= rCut
       if (goLeft) i++
       else {
         j--
@@ -666,6 +684,7 @@ class Grower {
     let thr = lo / 2 + hi / 2
     if (thr === hi || thr === Infinity || thr === -Infinity) thr = lo
     this.bestThreshold = thr
+    this.bestRankLo = rLo
   }
 
   /** Offers a candidate split at a known threshold (extra trees) to `best*`. */
@@ -705,6 +724,18 @@ class Grower {
     const { samples, keys, sRank, sPos, start, end, shift, invShift } = this
     const rank = this.data.rank
     const rbase = f * this.n
+    if (end - start < RADIX_MIN && maxRank < 1 << 22) {
+      // `rank · 2^9 + local position` fits an int32: sort those natively, decode with shifts.
+      const ik = this.intKeys
+      for (let q = start; q < end; q++) ik[q] = (rank[rbase + samples[q]!]! << 9) | (q - start)
+      ik.subarray(start, end).sort()
+      for (let q = start; q < end; q++) {
+        const key = ik[q]!
+        sRank[q] = key >>> 9
+        sPos[q] = start + (key & 511)
+      }
+      return
+    }
     if (end - start < RADIX_MIN) {
       for (let q = start; q < end; q++) keys[q] = rank[rbase + samples[q]!]! * shift + q
       keys.subarray(start, end).sort()
@@ -815,6 +846,7 @@ class Grower {
         this.bestProxy = a
         this.bestFeature = f
         this.bestThreshold = Infinity
+        this.bestRankLo = (missR >>> 1) - 1
         this.bestMissingLeft = false
         this.bestHasMissing = true
       }
