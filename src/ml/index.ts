@@ -203,6 +203,7 @@ export type {
   GBDTDiagnostics,
   GBDTFitOptions,
   GBDTRegressorParams,
+  RegressionObjective,
   TreeEnsemble,
   XGBoostModel,
   XGBoostObjective,

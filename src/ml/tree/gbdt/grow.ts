@@ -59,7 +59,6 @@ export class TreeGrower {
   private sumH: Float64Array = new Float64Array(0)
   private lower: Float64Array = new Float64Array(0)
   private upper: Float64Array = new Float64Array(0)
-  private weight: Float64Array = new Float64Array(0)
   private slot: Int32Array = new Int32Array(0)
   // Output tree.
   private feature: Int32Array = new Int32Array(0)
@@ -226,21 +225,10 @@ export class TreeGrower {
     return node
   }
 
-  /** The value of node `nid` of the last grown tree. */
-  leafValue(nid: number): number {
-    return this.value[nid]!
-  }
-
   /** Sets a leaf's value (adaptive leaves of the absolute and quantile losses). */
   setLeaf(nid: number, v: number, tree: FlatTree): void {
     this.value[nid] = v
     tree.value[nid] = v
-  }
-
-  /** Releases every histogram buffer. */
-  dispose(): void {
-    this.pool.length = 0
-    this.free.length = 0
   }
 
   private isValid(nid: number, nLeaves: number): boolean {
@@ -320,8 +308,6 @@ export class TreeGrower {
         this.upper[r] = midW
       }
     }
-    this.weight[l] = wl
-    this.weight[r] = wr
     this.value[l] = Math.fround(Math.fround(wl) * Math.fround(p.learningRate))
     this.value[r] = Math.fround(Math.fround(wr) * Math.fround(p.learningRate))
     // The node becomes a split.
@@ -353,7 +339,6 @@ export class TreeGrower {
       this.lower[nid]!,
       this.upper[nid]!,
     )
-    this.weight[nid] = w
     this.value[nid] = Math.fround(Math.fround(w) * Math.fround(this.p.learningRate))
   }
 
@@ -429,7 +414,6 @@ export class TreeGrower {
     this.sumH = f64(this.sumH)
     this.lower = f64(this.lower)
     this.upper = f64(this.upper)
-    this.weight = f64(this.weight)
     this.slot = i32(this.slot)
     this.feature = i32(this.feature)
     this.threshold = f64(this.threshold)

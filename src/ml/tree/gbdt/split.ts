@@ -55,19 +55,6 @@ export class SplitCandidate {
     this.catBits.fill(0)
     this.leftG = this.leftH = this.rightG = this.rightH = 0
   }
-
-  copyFrom(o: SplitCandidate): void {
-    this.gain = o.gain
-    this.feature = o.feature
-    this.bin = o.bin
-    this.missingLeft = o.missingLeft
-    this.categorical = o.categorical
-    this.catBits.set(o.catBits)
-    this.leftG = o.leftG
-    this.leftH = o.leftH
-    this.rightG = o.rightG
-    this.rightH = o.rightH
-  }
 }
 
 /** `T_α(g)`: g shrunk towards 0 by α (XGBoost `ThresholdL1`). */
