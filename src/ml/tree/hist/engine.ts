@@ -609,8 +609,11 @@ function histWorkerMain(d: HistWorkerData): void {
           let nr = b
           for (let i = b; i < e; i++) {
             const r = rows[i]!
-            if (goLeft[colBins[colAt + r]!] === 1) left[nl++] = r
-            else right[nr++] = r
+            const g = goLeft[colBins[colAt + r]!]!
+            left[nl] = r
+            right[nr] = r
+            nl += g
+            nr += 1 - g
           }
           counts[t] = nl - b
         }

@@ -136,8 +136,12 @@ export function splitRows(
   let nr = begin
   for (let i = begin; i < end; i++) {
     const r = rows[i]!
-    if (goLeft[colBins[colAt + r]!] === 1) left[nl++] = r
-    else right[nr++] = r
+    // Branch-free: the side is a coin flip to the branch predictor.
+    const g = goLeft[colBins[colAt + r]!]!
+    left[nl] = r
+    right[nr] = r
+    nl += g
+    nr += 1 - g
   }
   return nl - begin
 }
@@ -160,8 +164,13 @@ export function partitionRange(
   let nr = 0
   for (let i = begin; i < end; i++) {
     const r = rows[i]!
-    if (goLeft[colBins[colAt + r]!] === 1) rows[nl++] = r
-    else scratch[nr++] = r
+    // Branch-free: the side is a coin flip to the branch predictor. Writing rows[nl] is safe:
+    // nl ≤ i, so it only overwrites a row already read.
+    const g = goLeft[colBins[colAt + r]!]!
+    rows[nl] = r
+    scratch[nr] = r
+    nl += g
+    nr += 1 - g
   }
   rows.set(scratch.subarray(0, nr), nl)
   return nl
