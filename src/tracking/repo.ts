@@ -437,18 +437,3 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false
 }
-
-/** `count(*)` of a run's metric points (tests and the bench). */
-export async function countMetricPoints(
-  db: Db,
-  workspace: WorkspaceId,
-  runId: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('run_metrics')
-    .select(sql<number | string | bigint>`count(*)`.as('n'))
-    .where('workspace_id', '=', workspace)
-    .where('run_id', '=', runId)
-    .executeTakeFirst()
-  return Number(row?.n ?? 0)
-}
