@@ -1,27 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 
-import {
-  NotFoundError,
-  PlatformError,
-  ValidationError,
-  newEventId,
-  type Clock,
-  type DomainEventMap,
-  type DomainEventType,
-  type RequestContext,
-} from '../core/index.js'
-import type { DatasetService } from '../datasets/index.js'
+import { NotFoundError, ValidationError, type RequestContext } from '../core/index.js'
 import type { Predictor } from '../ml/index.js'
-import type { EventBus, MetadataStore } from '../ports/index.js'
-import type { WorkspaceService } from '../workspaces/index.js'
 import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,
   ListAuditEventsOptions,
-  ModelStage,
   ModelVersion,
   RegisteredModel,
-  RegistryAuditAction,
   RegistryAuditEvent,
   RegistryPage,
   SearchModelVersionsOptions,
@@ -29,7 +15,6 @@ import type {
 } from './entities.js'
 import './events.js'
 import {
-  MAX_SOURCE,
   checkAliasName,
   checkModelName,
   checkStage,
@@ -50,7 +35,17 @@ import {
 } from './lineage.js'
 import { loadPredictor } from './load.js'
 import { buildModelCard, type ModelCard } from './model-card.js'
-import { resolveRegistration } from './registration.js'
+import {
+  RegistryOps,
+  aliasNotFound,
+  alreadyExists,
+  checkMaxResults,
+  isUniqueViolation,
+  modelNotFound,
+  type RegistryServiceDeps,
+} from './ops.js'
+import { deleteRegisteredModelAlias, setRegisteredModelAlias } from './aliases.js'
+import { createModelVersion, deleteModelVersion, transitionModelVersionStage } from './versions.js'
 import {
   MODEL_FILTER_SPEC,
   MODEL_ORDER_KEYS,
@@ -60,24 +55,15 @@ import {
   searchVersionRows,
 } from './repo-search.js'
 import {
-  aliasesOfVersion,
-  allocateVersionNumber,
-  deleteAliasRow,
   deleteModelRow,
   deleteModelTagRow,
-  deleteVersionRow,
   deleteVersionTagRow,
   findDeletedModelId,
   findAliasRow,
   findLatestVersionRow,
   findModelRowByName,
-  findVersionRow,
-  insertAuditRows,
   insertModelRow,
-  insertVersionDatasets,
-  insertVersionRow,
   listAuditRows,
-  listVersionRowsInStage,
   loadModels,
   loadVersions,
   setModelTagRow,
@@ -85,63 +71,9 @@ import {
   touchModelRow,
   updateModelRow,
   updateVersionRow,
-  upsertAliasRow,
   type Db,
-  type NewRegistryAuditRow,
 } from './repo.js'
-import type { RegistryRunSource } from './run-source.js'
 import { decodeOffsetToken, encodeOffsetToken, parseFilter, parseOrderBy } from './search-filter.js'
-
-/** Collaborators of the registry service. */
-export interface RegistryServiceDeps {
-  readonly metadata: MetadataStore
-  readonly events: EventBus
-  readonly clock: Clock
-  readonly workspaces: WorkspaceService
-  /** Runs, their metrics, inputs and artifacts (see `createTrackingRunSource`). */
-  readonly runs: RegistryRunSource
-  /** Dataset versions and profiles, for model cards. */
-  readonly datasets?: DatasetService
-}
-
-/** One audit entry to write: the workspace, actor and time are added by the service. */
-interface AuditEntry {
-  readonly modelId: string
-  readonly modelName: string
-  readonly action: RegistryAuditAction
-  readonly version?: number | null
-  readonly alias?: string | null
-  readonly from?: string | null
-  readonly to?: string | null
-}
-
-type ModelRow = NonNullable<Awaited<ReturnType<typeof findModelRowByName>>>
-type VersionRow = NonNullable<Awaited<ReturnType<typeof findVersionRow>>>
-
-const UNIQUE_VIOLATION = /^(SQLITE_CONSTRAINT_PRIMARYKEY|SQLITE_CONSTRAINT_UNIQUE|23505)$/
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : ''
-  return typeof code === 'string' && UNIQUE_VIOLATION.test(code)
-}
-
-function checkMaxResults(value: number | undefined, fallback: number, max: number): number {
-  const n = value ?? fallback
-  if (!Number.isSafeInteger(n) || n < 1 || n > max) {
-    throw new ValidationError('invalid maxResults', [
-      {
-        path: ['maxResults'],
-        code: 'too_big',
-        message: `must be an integer from 1 to ${String(max)}`,
-      },
-    ])
-  }
-  return n
-}
-
-function alreadyExists(name: string): PlatformError {
-  return new PlatformError('ALREADY_EXISTS', `registered model '${name}' already exists`, { name })
-}
 
 /**
  * The model registry: registered models, numbered versions, tags, aliases, legacy stages and an
@@ -153,9 +85,11 @@ function alreadyExists(name: string): PlatformError {
  * `INVALID_ARGUMENT` with every issue found.
  */
 export class RegistryService {
-  #auditCounter = 0
+  readonly #ops: RegistryOps
 
-  constructor(readonly deps: RegistryServiceDeps) {}
+  constructor(readonly deps: RegistryServiceDeps) {
+    this.#ops = new RegistryOps(deps)
+  }
 
   private get db(): Db {
     return this.deps.metadata.db
@@ -187,9 +121,11 @@ export class RegistryService {
         updated_by: ctx.actor,
       }
       if (!(await insertModelRow(trx, row, tags))) throw alreadyExists(name)
-      await this.audit(trx, ctx, now, [{ modelId: id, modelName: name, action: 'model.created' }])
+      await this.#ops.audit(trx, ctx, now, [
+        { modelId: id, modelName: name, action: 'model.created' },
+      ])
     })
-    await this.publish(ctx, 'model.created', { modelId: id, name })
+    await this.#ops.publish(ctx, 'model.created', { modelId: id, name })
     return this.getRegisteredModel(ctx, name)
   }
 
@@ -218,7 +154,7 @@ export class RegistryService {
     newName: string,
   ): Promise<RegisteredModel> {
     const to = checkModelName(newName, 'newName')
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     if (to === row.name) return this.getRegisteredModel(ctx, to)
     const now = this.deps.clock.now()
     try {
@@ -231,7 +167,7 @@ export class RegistryService {
           updated_at: now,
           updated_by: ctx.actor,
         })
-        await this.audit(trx, ctx, now, [
+        await this.#ops.audit(trx, ctx, now, [
           { modelId: row.id, modelName: to, action: 'model.renamed', from: row.name, to },
         ])
       })
@@ -239,7 +175,7 @@ export class RegistryService {
       if (isUniqueViolation(err)) throw alreadyExists(to)
       throw err
     }
-    await this.publish(ctx, 'model.renamed', { modelId: row.id, from: row.name, to })
+    await this.#ops.publish(ctx, 'model.renamed', { modelId: row.id, from: row.name, to })
     return this.getRegisteredModel(ctx, to)
   }
 
@@ -249,7 +185,7 @@ export class RegistryService {
     name: string,
     patch: { readonly description?: string },
   ): Promise<RegisteredModel> {
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     if (patch.description !== undefined) {
       await updateModelRow(this.db, ctx.workspace, row.id, {
         description: checkText(patch.description, 'description'),
@@ -262,15 +198,15 @@ export class RegistryService {
 
   /** Deletes the model with its versions, tags and aliases. The audit history stays. */
   async deleteRegisteredModel(ctx: RequestContext, name: string): Promise<void> {
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     const now = this.deps.clock.now()
     await this.deps.metadata.transaction(async (trx) => {
       await deleteModelRow(trx, ctx.workspace, row.id)
-      await this.audit(trx, ctx, now, [
+      await this.#ops.audit(trx, ctx, now, [
         { modelId: row.id, modelName: row.name, action: 'model.deleted', from: row.name },
       ])
     })
-    await this.publish(ctx, 'model.deleted', { modelId: row.id, name: row.name })
+    await this.#ops.publish(ctx, 'model.deleted', { modelId: row.id, name: row.name })
   }
 
   /**
@@ -307,7 +243,7 @@ export class RegistryService {
     name: string,
     stages: readonly string[] = [],
   ): Promise<ModelVersion[]> {
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     const wanted = stages.length === 0 ? undefined : new Set(stages.map((s) => checkStage(s)))
     const model = await this.getRegisteredModel(ctx, row.name)
     return model.latestVersions.filter((v) => wanted === undefined || wanted.has(v.stage))
@@ -322,13 +258,13 @@ export class RegistryService {
   ): Promise<void> {
     const k = checkTagKey(key)
     const v = checkTagValue(value)
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     await setModelTagRow(this.db, ctx.workspace, row.id, k, v)
   }
 
   /** Deletes a tag of the model; `NOT_FOUND` if it has no such tag. */
   async deleteRegisteredModelTag(ctx: RequestContext, name: string, key: string): Promise<void> {
-    const row = await this.requireModelRow(ctx, name)
+    const row = await this.#ops.requireModelRow(ctx, name)
     if (!(await deleteModelTagRow(this.db, ctx.workspace, row.id, checkTagKey(key)))) {
       throw new NotFoundError(`registered model '${row.name}' has no tag '${key}'`, {
         name: row.name,
@@ -354,111 +290,7 @@ export class RegistryService {
     ctx: RequestContext,
     input: CreateModelVersionInput,
   ): Promise<ModelVersion> {
-    const name = checkModelName(input.name)
-    const source = checkText(input.source, 'source', MAX_SOURCE)
-    if (source.trim() === '') {
-      throw new ValidationError('invalid source', [
-        { path: ['source'], code: 'invalid_type', message: 'required' },
-      ])
-    }
-    const runsUri = parseRunsUri(source)
-    const runId = input.runId === undefined || input.runId === '' ? runsUri?.runId : input.runId
-    if (runId !== undefined && !/^[0-9a-zA-Z_-]{1,64}$/.test(runId)) {
-      throw new ValidationError('invalid run id', [
-        { path: ['runId'], code: 'invalid_format', message: 'expected a run id' },
-      ])
-    }
-    if (runsUri !== undefined && runId !== runsUri.runId) {
-      throw new ValidationError('source and run id disagree', [
-        {
-          path: ['runId'],
-          code: 'invalid_value',
-          message: `the source names run ${runsUri.runId}`,
-        },
-      ])
-    }
-    const description = checkText(input.description ?? '', 'description')
-    const runLink = checkText(input.runLink ?? '', 'runLink', MAX_SOURCE)
-    const tags = checkTags(input.tags)
-    const run = runId === undefined ? undefined : await this.deps.runs.findRun(ctx, runId)
-    if (runsUri !== undefined && run === undefined) {
-      throw new NotFoundError(`run '${runsUri.runId}' not found`, { runId: runsUri.runId })
-    }
-
-    const now = this.deps.clock.now()
-    const id = randomUUID().replaceAll('-', '')
-    const { model, version } = await this.deps.metadata.transaction(async (trx) => {
-      const m = await findModelRowByName(trx, ctx.workspace, name)
-      if (m === undefined) throw modelNotFound(name)
-      const v = await allocateVersionNumber(trx, ctx.workspace, m.id, now, ctx.actor)
-      await insertVersionRow(
-        trx,
-        {
-          workspace_id: ctx.workspace,
-          id,
-          model_id: m.id,
-          version: v,
-          source,
-          run_id: runId ?? null,
-          run_link: runLink,
-          status: 'PENDING_REGISTRATION',
-          status_message: '',
-          stage: 'None',
-          description,
-          flavor: 'external',
-          model_kind: null,
-          model_path: null,
-          signature_json: null,
-          input_example_json: null,
-          metrics_json: '{}',
-          created_at: now,
-          created_by: ctx.actor,
-          updated_at: now,
-          updated_by: ctx.actor,
-        },
-        tags,
-        [],
-      )
-      await this.audit(trx, ctx, now, [
-        { modelId: m.id, modelName: m.name, action: 'version.created', version: v, to: source },
-      ])
-      return { model: m, version: v }
-    })
-    await this.publish(ctx, 'model.version.created', {
-      modelId: model.id,
-      name: model.name,
-      version,
-      source,
-      runId: runId ?? null,
-    })
-
-    const outcome = await resolveRegistration(ctx, this.deps.runs, source, runsUri, run)
-    const done = this.deps.clock.now()
-    await this.deps.metadata.transaction(async (trx) => {
-      await updateVersionRow(trx, ctx.workspace, id, {
-        ...outcome.patch,
-        updated_at: done,
-        updated_by: ctx.actor,
-      })
-      await insertVersionDatasets(trx, ctx.workspace, id, outcome.datasets)
-      await this.audit(trx, ctx, done, [
-        {
-          modelId: model.id,
-          modelName: model.name,
-          action: 'status.changed',
-          version,
-          from: 'PENDING_REGISTRATION',
-          to: outcome.patch.status,
-        },
-      ])
-    })
-    await this.publish(ctx, 'model.version.status.changed', {
-      name: model.name,
-      version,
-      from: 'PENDING_REGISTRATION',
-      to: outcome.patch.status,
-    })
-    return this.getModelVersion(ctx, model.name, version)
+    return createModelVersion(this.#ops, ctx, input)
   }
 
   /** The version, or `undefined` (also when the model does not exist). */
@@ -467,13 +299,7 @@ export class RegistryService {
     name: string,
     version: number | string,
   ): Promise<ModelVersion | undefined> {
-    const n = checkVersionNumber(version)
-    const m = await findModelRowByName(this.db, ctx.workspace, checkModelName(name))
-    if (m === undefined) return undefined
-    const row = await findVersionRow(this.db, ctx.workspace, m.id, n)
-    if (row === undefined) return undefined
-    const [v] = await loadVersions(this.db, ctx.workspace, [row], new Map([[m.id, m.name]]))
-    return v
+    return this.#ops.findModelVersion(ctx, name, version)
   }
 
   /** The version; `NOT_FOUND` when the model or the version does not exist. */
@@ -482,12 +308,7 @@ export class RegistryService {
     name: string,
     version: number | string,
   ): Promise<ModelVersion> {
-    const v = await this.findModelVersion(ctx, name, version)
-    if (v === undefined) {
-      await this.requireModelRow(ctx, name)
-      throw versionNotFound(name, checkVersionNumber(version))
-    }
-    return v
+    return this.#ops.getModelVersion(ctx, name, version)
   }
 
   /** Sets the version's description. */
@@ -497,7 +318,7 @@ export class RegistryService {
     version: number | string,
     patch: { readonly description?: string },
   ): Promise<ModelVersion> {
-    const { model, row } = await this.requireVersionRow(ctx, name, version)
+    const { model, row } = await this.#ops.requireVersionRow(ctx, name, version)
     if (patch.description !== undefined) {
       const now = this.deps.clock.now()
       await this.deps.metadata.transaction(async (trx) => {
@@ -518,45 +339,7 @@ export class RegistryService {
     name: string,
     version: number | string,
   ): Promise<void> {
-    const { model, row } = await this.requireVersionRow(ctx, name, version)
-    const now = this.deps.clock.now()
-    const aliases = await this.deps.metadata.transaction(async (trx) => {
-      const pointing = await aliasesOfVersion(trx, ctx.workspace, row.id)
-      await deleteVersionRow(trx, ctx.workspace, row.id)
-      await touchModelRow(trx, ctx.workspace, model.id, now, ctx.actor)
-      const v = String(row.version)
-      await this.audit(trx, ctx, now, [
-        ...pointing.map((alias): AuditEntry => ({
-          modelId: model.id,
-          modelName: model.name,
-          action: 'alias.deleted',
-          version: row.version,
-          alias,
-          from: v,
-        })),
-        {
-          modelId: model.id,
-          modelName: model.name,
-          action: 'version.deleted',
-          version: row.version,
-          from: row.source,
-        },
-      ])
-      return pointing
-    })
-    for (const alias of aliases) {
-      await this.publish(ctx, 'model.alias.changed', {
-        name: model.name,
-        alias,
-        from: row.version,
-        to: null,
-      })
-    }
-    await this.publish(ctx, 'model.version.deleted', {
-      modelId: model.id,
-      name: model.name,
-      version: row.version,
-    })
+    await deleteModelVersion(this.#ops, ctx, name, version)
   }
 
   /**
@@ -600,61 +383,14 @@ export class RegistryService {
     stage: string,
     archiveExistingVersions = false,
   ): Promise<ModelVersion> {
-    const to = checkStage(stage)
-    if (archiveExistingVersions && to !== 'Staging' && to !== 'Production') {
-      throw new ValidationError('invalid stage transition', [
-        {
-          path: ['archiveExistingVersions'],
-          code: 'invalid_value',
-          message: 'may only be true when transitioning to Staging or Production',
-        },
-      ])
-    }
-    const { model } = await this.requireVersionRow(ctx, name, version)
-    const n = checkVersionNumber(version)
-    const now = this.deps.clock.now()
-    const changes = await this.deps.metadata.transaction(async (trx) => {
-      // Re-read inside the transaction: the stage may have moved since.
-      const row = await findVersionRow(trx, ctx.workspace, model.id, n)
-      if (row === undefined) throw versionNotFound(model.name, n)
-      const moved: { version: number; from: ModelStage; to: ModelStage }[] = []
-      if (row.stage !== to) moved.push({ version: n, from: row.stage as ModelStage, to })
-      await updateVersionRow(trx, ctx.workspace, row.id, {
-        stage: to,
-        updated_at: now,
-        updated_by: ctx.actor,
-      })
-      if (archiveExistingVersions) {
-        for (const other of await listVersionRowsInStage(trx, ctx.workspace, model.id, to)) {
-          if (other.id === row.id) continue
-          await updateVersionRow(trx, ctx.workspace, other.id, {
-            stage: 'Archived',
-            updated_at: now,
-            updated_by: ctx.actor,
-          })
-          moved.push({ version: other.version, from: to, to: 'Archived' })
-        }
-      }
-      await touchModelRow(trx, ctx.workspace, model.id, now, ctx.actor)
-      await this.audit(
-        trx,
-        ctx,
-        now,
-        moved.map((m) => ({
-          modelId: model.id,
-          modelName: model.name,
-          action: 'stage.changed' as const,
-          version: m.version,
-          from: m.from,
-          to: m.to,
-        })),
-      )
-      return moved
-    })
-    for (const c of changes) {
-      await this.publish(ctx, 'model.version.stage.changed', { name: model.name, ...c })
-    }
-    return this.getModelVersion(ctx, model.name, n)
+    return transitionModelVersionStage(
+      this.#ops,
+      ctx,
+      name,
+      version,
+      stage,
+      archiveExistingVersions,
+    )
   }
 
   /** Sets (or overwrites) a tag of the version. */
@@ -667,7 +403,7 @@ export class RegistryService {
   ): Promise<void> {
     const k = checkTagKey(key)
     const v = checkTagValue(value)
-    const { row } = await this.requireVersionRow(ctx, name, version)
+    const { row } = await this.#ops.requireVersionRow(ctx, name, version)
     await setVersionTagRow(this.db, ctx.workspace, row.id, k, v)
   }
 
@@ -678,7 +414,7 @@ export class RegistryService {
     version: number | string,
     key: string,
   ): Promise<void> {
-    const { model, row } = await this.requireVersionRow(ctx, name, version)
+    const { model, row } = await this.#ops.requireVersionRow(ctx, name, version)
     if (!(await deleteVersionTagRow(this.db, ctx.workspace, row.id, checkTagKey(key)))) {
       throw new NotFoundError(
         `version ${String(row.version)} of '${model.name}' has no tag '${key}'`,
@@ -717,33 +453,7 @@ export class RegistryService {
     alias: string,
     version: number | string,
   ): Promise<void> {
-    const a = checkAliasName(alias)
-    const n = checkVersionNumber(version)
-    const model = await this.requireModelRow(ctx, name)
-    const now = this.deps.clock.now()
-    const from = await this.deps.metadata.transaction(async (trx) => {
-      const row = await findVersionRow(trx, ctx.workspace, model.id, n)
-      if (row === undefined) throw versionNotFound(model.name, n)
-      const previous = await findAliasRow(trx, ctx.workspace, model.id, a)
-      if (previous?.versionId === row.id) return 'unchanged' as const
-      await upsertAliasRow(trx, ctx.workspace, model.id, a, row.id, now, ctx.actor)
-      await touchModelRow(trx, ctx.workspace, model.id, now, ctx.actor)
-      await this.audit(trx, ctx, now, [
-        {
-          modelId: model.id,
-          modelName: model.name,
-          action: 'alias.set',
-          version: n,
-          alias: a,
-          from: previous === undefined ? null : String(previous.version),
-          to: String(n),
-        },
-      ])
-      return previous?.version ?? null
-    })
-    if (from !== 'unchanged') {
-      await this.publish(ctx, 'model.alias.changed', { name: model.name, alias: a, from, to: n })
-    }
+    await setRegisteredModelAlias(this.#ops, ctx, name, alias, version)
   }
 
   /** Removes the alias; `NOT_FOUND` if the model has no such alias. Audited. */
@@ -752,28 +462,7 @@ export class RegistryService {
     name: string,
     alias: string,
   ): Promise<void> {
-    const a = checkAliasName(alias)
-    const model = await this.requireModelRow(ctx, name)
-    const now = this.deps.clock.now()
-    const from = await this.deps.metadata.transaction(async (trx) => {
-      const previous = await findAliasRow(trx, ctx.workspace, model.id, a)
-      if (previous === undefined) throw aliasNotFound(model.name, a)
-      await deleteAliasRow(trx, ctx.workspace, model.id, a)
-      await touchModelRow(trx, ctx.workspace, model.id, now, ctx.actor)
-      await this.audit(trx, ctx, now, [
-        {
-          modelId: model.id,
-          modelName: model.name,
-          action: 'alias.deleted',
-          version: previous.version,
-          alias: a,
-          from: String(previous.version),
-          to: null,
-        },
-      ])
-      return previous.version
-    })
-    await this.publish(ctx, 'model.alias.changed', { name: model.name, alias: a, from, to: null })
+    await deleteRegisteredModelAlias(this.#ops, ctx, name, alias)
   }
 
   /** The version the alias points at; `NOT_FOUND` for an unknown model or alias. */
@@ -783,7 +472,7 @@ export class RegistryService {
     alias: string,
   ): Promise<ModelVersion> {
     const a = checkAliasName(alias)
-    const model = await this.requireModelRow(ctx, name)
+    const model = await this.#ops.requireModelRow(ctx, name)
     const target = await findAliasRow(this.db, ctx.workspace, model.id, a)
     if (target === undefined) throw aliasNotFound(model.name, a)
     return this.getModelVersion(ctx, model.name, target.version)
@@ -804,7 +493,7 @@ export class RegistryService {
         return this.getModelVersionByAlias(ctx, parsed.name, parsed.alias)
       case 'stage':
       case 'latest': {
-        const model = await this.requireModelRow(ctx, parsed.name)
+        const model = await this.#ops.requireModelRow(ctx, parsed.name)
         const stage = parsed.kind === 'stage' ? parsed.stage : undefined
         const row = await findLatestVersionRow(this.db, ctx.workspace, model.id, stage)
         if (row === undefined) {
@@ -920,92 +609,4 @@ export class RegistryService {
       ? { items, nextPageToken: encodeOffsetToken(offset + limit) }
       : { items }
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Internals
-
-  /** @internal The model row; `NOT_FOUND` if absent. */
-  async requireModelRow(ctx: RequestContext, name: string): Promise<ModelRow> {
-    const n = checkModelName(name)
-    const row = await findModelRowByName(this.db, ctx.workspace, n)
-    if (row === undefined) throw modelNotFound(n)
-    return row
-  }
-
-  private async requireVersionRow(
-    ctx: RequestContext,
-    name: string,
-    version: number | string,
-  ): Promise<{ model: ModelRow; row: VersionRow }> {
-    const n = checkVersionNumber(version)
-    const model = await this.requireModelRow(ctx, name)
-    const row = await findVersionRow(this.db, ctx.workspace, model.id, n)
-    if (row === undefined) throw versionNotFound(model.name, n)
-    return { model, row }
-  }
-
-  private async audit(
-    trx: Db,
-    ctx: RequestContext,
-    at: number,
-    entries: readonly AuditEntry[],
-  ): Promise<void> {
-    const rows: NewRegistryAuditRow[] = entries.map((e) => ({
-      workspace_id: ctx.workspace,
-      id: this.auditId(at),
-      model_id: e.modelId,
-      model_name: e.modelName,
-      version: e.version ?? null,
-      action: e.action,
-      alias: e.alias ?? null,
-      from_value: e.from ?? null,
-      to_value: e.to ?? null,
-      actor: ctx.actor,
-      at,
-    }))
-    await insertAuditRows(trx, rows)
-  }
-
-  /**
-   * A 32-hex id that sorts by time, then by the order this service wrote it, so the history of
-   * one millisecond reads in the order it happened.
-   */
-  private auditId(at: number): string {
-    this.#auditCounter = (this.#auditCounter + 1) % 0x1_0000_0000
-    return (
-      Math.max(0, Math.min(at, 0xffff_ffff_ffff)).toString(16).padStart(12, '0') +
-      this.#auditCounter.toString(16).padStart(8, '0') +
-      randomBytes(6).toString('hex')
-    )
-  }
-
-  private async publish<T extends DomainEventType>(
-    ctx: RequestContext,
-    type: T,
-    payload: DomainEventMap[T],
-  ): Promise<void> {
-    await this.deps.events.publish({
-      id: newEventId(),
-      type,
-      workspace: ctx.workspace,
-      actor: ctx.actor,
-      occurredAt: this.deps.clock.now(),
-      payload,
-    })
-  }
-}
-
-function modelNotFound(name: string): NotFoundError {
-  return new NotFoundError(`registered model '${name}' not found`, { name })
-}
-
-function versionNotFound(name: string, version: number): NotFoundError {
-  return new NotFoundError(`version ${String(version)} of registered model '${name}' not found`, {
-    name,
-    version,
-  })
-}
-
-function aliasNotFound(name: string, alias: string): NotFoundError {
-  return new NotFoundError(`registered model '${name}' has no alias '${alias}'`, { name, alias })
 }
