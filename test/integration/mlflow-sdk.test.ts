@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -160,6 +161,33 @@ for (const mode of MODES) {
         await plinth.tracking.backend.openArtifact(run.runId, 'notes/readme.txt'),
       )
       expect(text).toBe('hello artifacts')
+    })
+
+    it('streams artifacts from a stream and from a local file', async () => {
+      const run = await plinth.tracking.startRun({ experiment: 'sdk-suite' })
+      const chunk = Buffer.alloc(64 * 1024, 7)
+      await run.logArtifact('data/stream.bin', Readable.from([chunk, chunk, chunk]))
+      const file = path.join(dir, 'local.txt')
+      writeFileSync(file, 'from disk')
+      await run.logArtifact('data/local.txt', { file })
+      await run.end()
+      const files = await plinth.tracking.backend.listArtifacts(run.runId, 'data')
+      expect(files).toEqual([
+        { path: 'data/local.txt', isDir: false, fileSize: 9 },
+        { path: 'data/stream.bin', isDir: false, fileSize: 3 * 64 * 1024 },
+      ])
+      let size = 0
+      for await (const c of await plinth.tracking.backend.openArtifact(
+        run.runId,
+        'data/stream.bin',
+      )) {
+        size += c.byteLength
+      }
+      expect(size).toBe(3 * 64 * 1024)
+      const bad = await plinth.tracking.backend
+        .uploadArtifact(run.runId, '../escape.txt', new Uint8Array([1]))
+        .catch((err: unknown) => err)
+      expect(bad).toBeInstanceOf(ValidationError)
     })
 
     it('refuses a param re-logged with another value and unknown runs, with Plinth errors', async () => {

@@ -24,7 +24,7 @@ export interface MlflowClientOptions {
   readonly headers?: Readonly<Record<string, string>>
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch
-  /** Deadline of each request, in ms. @default 30000 */
+  /** Deadline of each JSON request, in ms (artifact transfers have none). @default 30000 */
   readonly timeoutMs?: number
 }
 
@@ -140,7 +140,14 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
     ...options.headers,
   }
 
-  async function request(method: string, path: string, init: RequestInit): Promise<Response> {
+  // JSON calls get the deadline; artifact transfers do not (a large file may take longer, and a
+  // deadline would also cut the body of a download while it streams).
+  async function request(
+    method: string,
+    path: string,
+    init: RequestInit,
+    deadline = true,
+  ): Promise<Response> {
     const what = `${method} ${path}`
     let res: Response
     try {
@@ -148,7 +155,7 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
         ...init,
         method,
         headers: { ...baseHeaders, ...(init.headers as Record<string, string> | undefined) },
-        signal: AbortSignal.timeout(timeoutMs),
+        ...(deadline ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
       })
     } catch (err) {
       throw new PlatformError(
@@ -180,16 +187,21 @@ export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
       return (await res.json()) as T
     },
     async putArtifact(path, body, mediaType = 'application/octet-stream') {
-      const res = await request('PUT', `mlflow-artifacts/artifacts/${encodePath(path)}`, {
-        headers: { 'content-type': mediaType },
-        // Streams go out chunked as they are read ("half duplex": no response until the end).
-        body: body as RequestInit['body'],
-        ...(body instanceof Uint8Array ? {} : { duplex: 'half' }),
-      } as RequestInit)
+      const res = await request(
+        'PUT',
+        `mlflow-artifacts/artifacts/${encodePath(path)}`,
+        {
+          headers: { 'content-type': mediaType },
+          // Streams go out chunked as they are read ("half duplex": no response until the end).
+          body: body as RequestInit['body'],
+          ...(body instanceof Uint8Array ? {} : { duplex: 'half' }),
+        } as RequestInit,
+        false,
+      )
       await res.arrayBuffer()
     },
     async getArtifact(path) {
-      const res = await request('GET', `mlflow-artifacts/artifacts/${encodePath(path)}`, {})
+      const res = await request('GET', `mlflow-artifacts/artifacts/${encodePath(path)}`, {}, false)
       const stream = res.body
       if (stream === null) return (async function* () {})()
       return stream
