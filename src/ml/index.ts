@@ -192,10 +192,12 @@ export {
   GBDTRegressorModel,
   XGBoostClassifierModel,
   XGBoostRegressorModel,
+  createPredictPool,
   featureImportance,
   importXGBoostModel,
   predictRaw,
   predictRowInto,
+  predictRowOutputInto,
 } from './tree/index.js'
 export type {
   EvalsResult,
