@@ -366,5 +366,8 @@ describe('GBDT behaviour', () => {
       createColumn({ name: 's', dtype: 'str', values: Array<string>(60).fill('a') }),
     ])
     expect(pathOf(() => new GBDTRegressor({}).fit(text, y))).toBe('X.s')
+    expect(
+      pathOf(() => new GBDTRegressor({}).fit(X, y, { validation: { X: X.drop(['x1']), y: y! } })),
+    ).toBe('validation.X.x1')
   })
 })

@@ -133,7 +133,7 @@ export class GBDTClassifier implements Estimator<GBDTClassifierParams, GBDTClass
     let valid: BoostData | undefined
     if (opts?.validation !== undefined) {
       const v = opts.validation
-      const vt = encodeClasses(v.X, v.y, kind)
+      const vt = underValidation(() => encodeClasses(v.X, v.y, kind))
       const index = new Map(target.classes.map((c, i) => [c, i]))
       const codes = new Float64Array(vt.codes.length)
       for (let i = 0; i < codes.length; i++) {
@@ -149,7 +149,7 @@ export class GBDTClassifier implements Estimator<GBDTClassifierParams, GBDTClass
         codes[i] = c
       }
       valid = {
-        X: predictRows(v.X, features, kind),
+        X: underValidation(() => predictRows(v.X, features, kind)),
         y: codes,
         w: sampleWeights(v.X.nRows, v.sampleWeight, 'validation.sampleWeight'),
       }
@@ -205,10 +205,10 @@ export class GBDTRegressor implements Estimator<GBDTRegressorParams, GBDTRegress
     let valid: BoostData | undefined
     if (opts?.validation !== undefined) {
       const v = opts.validation
-      const vy = regressionTarget(v.X, v.y, kind)
+      const vy = underValidation(() => regressionTarget(v.X, v.y, kind))
       if (p.objective === 'poisson') assertNonNegative(vy, ['validation', 'y'])
       valid = {
-        X: predictRows(v.X, features, kind),
+        X: underValidation(() => predictRows(v.X, features, kind)),
         y: vy,
         w: sampleWeights(v.X.nRows, v.sampleWeight, 'validation.sampleWeight'),
       }
@@ -228,6 +228,21 @@ export class GBDTRegressor implements Estimator<GBDTRegressorParams, GBDTRegress
       opts,
     )
     return new GBDTRegressorModel(p, fitted)
+  }
+}
+
+/** Runs `fn`, prefixing the paths of its `ValidationError` issues with `validation`. */
+function underValidation<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err
+    throw new ValidationError(
+      `invalid validation set: ${err.message}`,
+      err.issues.map((i) => ({ ...i, path: ['validation', ...i.path] })),
+      {},
+      { cause: err },
+    )
   }
 }
 
