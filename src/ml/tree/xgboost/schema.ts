@@ -74,4 +74,4 @@ export const XGBoostGbtreeSchema = z.object({
     }),
   }),
 })
-export type XGBoostGbtree = z.output<typeof XGBoostGbtreeSchema>
+
