@@ -186,6 +186,16 @@ export type {
 
 // Trees
 export {
+  DecisionTreeClassifier,
+  DecisionTreeClassifierModel,
+  DecisionTreeRegressor,
+  DecisionTreeRegressorModel,
+  ExtraTreesClassifier,
+  ExtraTreesRegressor,
+  ForestClassifierModel,
+  ForestRegressorModel,
+  RandomForestClassifier,
+  RandomForestRegressor,
   GBDTClassifier,
   GBDTClassifierModel,
   GBDTRegressor,
@@ -200,6 +210,14 @@ export {
   predictRowOutputInto,
 } from './tree/index.js'
 export type {
+  DecisionTreeClassifierParams,
+  DecisionTreeRegressorParams,
+  ExtraTreesClassifierParams,
+  ExtraTreesRegressorParams,
+  ForestOutOfBag,
+  RandomForestClassifierParams,
+  RandomForestRegressorParams,
+  TreeFitOptions,
   EvalsResult,
   GBDTClassifierParams,
   GBDTDiagnostics,
