@@ -260,6 +260,27 @@ for (const mode of MODES) {
       expect(missing).toBeInstanceOf(NotFoundError)
     })
 
+    it('keeps workspaces apart', async () => {
+      await platform.services.workspaces.createWorkspace(createContext(), { id: 'team-sdk' })
+      const other = createPlinth({
+        ...(mode.name === 'remote'
+          ? { url: plinth.tracking.backend.description as string }
+          : { platform }),
+        workspace: 'team-sdk',
+        tracking: { captureEnvironment: false, flushOnExit: false },
+      })
+      try {
+        const run = await other.tracking.startRun({ experiment: 'isolated' })
+        await run.logParam('secret', 'x')
+        await run.end()
+        expect((await other.tracking.getRun(run.runId)).info.workspace).toBe('team-sdk')
+        const leaked = await plinth.tracking.getRun(run.runId).catch((err: unknown) => err)
+        expect(leaked).toBeInstanceOf(NotFoundError)
+      } finally {
+        await other.close()
+      }
+    })
+
     it('logs a model, registers it and moves an alias', async () => {
       const X = createFrame([columnFromArray('x', [1, 2, 3, 4], 'f64')])
       const y = columnFromArray('y', [2, 4, 6, 8], 'f64')
@@ -297,3 +318,17 @@ for (const mode of MODES) {
     })
   })
 }
+
+describe('SDK (remote, server unreachable)', () => {
+  it('rejects with UNAVAILABLE', async () => {
+    const plinth = createPlinth({
+      url: 'http://127.0.0.1:1',
+      timeoutMs: 2000,
+      tracking: { captureEnvironment: false, flushOnExit: false },
+    })
+    const err = await plinth.tracking.startRun({ experiment: 'x' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(PlatformError)
+    expect((err as PlatformError).code).toBe('UNAVAILABLE')
+    await plinth.close()
+  })
+})
