@@ -271,10 +271,22 @@ export async function insertMetrics(
   // ±Infinity, so those few points take the VALUES path.
   const finite = points.filter((p) => Number.isFinite(p.value))
   const infinite = points.filter((p) => !Number.isFinite(p.value))
+  const keyJson = new Map<string, string>()
   for (const part of chunks(finite, JSON_CHUNK)) {
-    const json = JSON.stringify(
-      part.map((p) => [p.key, p.value, p.isNan ? 1 : 0, p.timestamp, p.step]),
-    )
+    // Built by hand: `JSON.stringify` of an array of arrays allocates them all first. A finite
+    // number's `String` is its JSON form; each distinct key is escaped once.
+    let json = '['
+    for (let i = 0; i < part.length; i++) {
+      const p = part[i]
+      if (p === undefined) continue
+      let k = keyJson.get(p.key)
+      if (k === undefined) {
+        k = JSON.stringify(p.key)
+        keyJson.set(p.key, k)
+      }
+      json += `${i === 0 ? '' : ','}[${k},${String(p.value)},${p.isNan ? '1' : '0'},${String(p.timestamp)},${String(p.step)}]`
+    }
+    json += ']'
     const rows =
       dialect === 'sqlite'
         ? sql`select ${workspace}, ${runId}, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 from json_each(${json}) as j`

@@ -91,8 +91,14 @@ export function checkTime(issues: Issues, path: readonly (string | number)[], t:
 
 /** Checks metric points; NaN and ±Infinity are valid values (MLflow stores them). */
 export function checkMetrics(issues: Issues, field: string, metrics: readonly MetricInput[]): void {
+  // A training loop logs a few keys many times: check each distinct key once.
+  const goodKeys = new Set<string>()
   metrics.forEach((m, i) => {
-    checkKey(issues, [field, i, 'key'], m.key)
+    if (!goodKeys.has(m.key)) {
+      const before = issues.list.length
+      checkKey(issues, [field, i, 'key'], m.key)
+      if (issues.list.length === before) goodKeys.add(m.key)
+    }
     if (typeof m.value !== 'number') issues.add([field, i, 'value'], 'invalid_type', 'not a number')
     if (m.timestamp !== undefined) checkTime(issues, [field, i, 'timestamp'], m.timestamp)
     if (m.step !== undefined && (typeof m.step !== 'number' || !Number.isSafeInteger(m.step))) {
