@@ -5,6 +5,7 @@ import {
   deleteAliasRow,
   findAliasRow,
   findVersionRow,
+  lockModelRow,
   touchModelRow,
   upsertAliasRow,
 } from './repo.js'
@@ -27,6 +28,7 @@ export async function setRegisteredModelAlias(
   const model = await ops.requireModelRow(ctx, name)
   const now = ops.deps.clock.now()
   const from = await ops.deps.metadata.transaction(async (trx) => {
+    await lockModelRow(trx, ctx.workspace, model.id)
     const row = await findVersionRow(trx, ctx.workspace, model.id, n)
     if (row === undefined) throw versionNotFound(model.name, n)
     const previous = await findAliasRow(trx, ctx.workspace, model.id, a)
@@ -62,6 +64,7 @@ export async function deleteRegisteredModelAlias(
   const model = await ops.requireModelRow(ctx, name)
   const now = ops.deps.clock.now()
   const from = await ops.deps.metadata.transaction(async (trx) => {
+    await lockModelRow(trx, ctx.workspace, model.id)
     const previous = await findAliasRow(trx, ctx.workspace, model.id, a)
     if (previous === undefined) throw aliasNotFound(model.name, a)
     await deleteAliasRow(trx, ctx.workspace, model.id, a)

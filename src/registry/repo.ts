@@ -170,6 +170,21 @@ export async function updateModelRow(
     .execute()
 }
 
+/**
+ * Serialises writers of one model for the rest of the transaction. A no-op UPDATE takes the
+ * row's lock on PostgreSQL (concurrent alias moves then read each other's result, so each audit
+ * entry's "from" is the previous entry's "to"); SQLite transactions are serial already, and it
+ * has no `SELECT … FOR UPDATE`.
+ */
+export async function lockModelRow(db: Db, ws: WorkspaceId, id: string): Promise<void> {
+  await db
+    .updateTable('registered_models')
+    .set((eb) => ({ last_version: eb.ref('last_version') }))
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute()
+}
+
 /** Marks the model updated now (MLflow bumps `last_updated_timestamp` on version changes). */
 export async function touchModelRow(
   db: Db,

@@ -22,6 +22,7 @@ import {
   insertVersionDatasets,
   insertVersionRow,
   listVersionRowsInStage,
+  lockModelRow,
   touchModelRow,
   updateVersionRow,
 } from './repo.js'
@@ -163,6 +164,7 @@ export async function deleteModelVersion(
   const { model, row } = await ops.requireVersionRow(ctx, name, version)
   const now = ops.deps.clock.now()
   const aliases = await ops.deps.metadata.transaction(async (trx) => {
+    await lockModelRow(trx, ctx.workspace, model.id)
     const pointing = await aliasesOfVersion(trx, ctx.workspace, row.id)
     await deleteVersionRow(trx, ctx.workspace, row.id)
     await touchModelRow(trx, ctx.workspace, model.id, now, ctx.actor)
@@ -228,7 +230,8 @@ export async function transitionModelVersionStage(
   const n = checkVersionNumber(version)
   const now = ops.deps.clock.now()
   const changes = await ops.deps.metadata.transaction(async (trx) => {
-    // Re-read inside the transaction: the stage may have moved since.
+    // Lock, then re-read: another transition may have moved the stage since.
+    await lockModelRow(trx, ctx.workspace, model.id)
     const row = await findVersionRow(trx, ctx.workspace, model.id, n)
     if (row === undefined) throw versionNotFound(model.name, n)
     const moved: { version: number; from: ModelStage; to: ModelStage }[] = []

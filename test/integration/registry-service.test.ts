@@ -508,6 +508,26 @@ describeOnBackends('RegistryService', (backend) => {
       })
     })
 
+    it('audits concurrent moves of one alias as an unbroken chain', async () => {
+      const name = uniqueName()
+      await f.registry.createRegisteredModel(ctx, { name })
+      for (let i = 0; i < 6; i++) {
+        await f.registry.createModelVersion(ctx, { name, source: `s3://b/${String(i)}` })
+      }
+      await Promise.all(
+        [1, 2, 3, 4, 5, 6, 1, 2].map((v) =>
+          f.registry.setRegisteredModelAlias(ctx, name, 'champion', v),
+        ),
+      )
+      const moves = (await f.registry.listAuditEvents(ctx, name, { alias: 'champion' })).items
+      expect(moves[0]?.from).toBeNull()
+      for (let i = 1; i < moves.length; i++) {
+        expect(moves[i]?.from, `move ${String(i)}`).toBe(moves[i - 1]?.to)
+      }
+      const final = await f.registry.getModelVersionByAlias(ctx, name, 'champion')
+      expect(String(final.version)).toBe(moves.at(-1)?.to)
+    })
+
     it('drops (and audits) the aliases of a deleted version', async () => {
       const name = uniqueName()
       await f.registry.createRegisteredModel(ctx, { name })
