@@ -264,7 +264,7 @@ for (const mode of MODES) {
       await platform.services.workspaces.createWorkspace(createContext(), { id: 'team-sdk' })
       const other = createPlinth({
         ...(mode.name === 'remote'
-          ? { url: plinth.tracking.backend.description as string }
+          ? { url: plinth.tracking.backend.description }
           : { platform }),
         workspace: 'team-sdk',
         tracking: { captureEnvironment: false, flushOnExit: false },
