@@ -263,9 +263,7 @@ for (const mode of MODES) {
     it('keeps workspaces apart', async () => {
       await platform.services.workspaces.createWorkspace(createContext(), { id: 'team-sdk' })
       const other = createPlinth({
-        ...(mode.name === 'remote'
-          ? { url: plinth.tracking.backend.description }
-          : { platform }),
+        ...(mode.name === 'remote' ? { url: plinth.tracking.backend.description } : { platform }),
         workspace: 'team-sdk',
         tracking: { captureEnvironment: false, flushOnExit: false },
       })
