@@ -104,6 +104,20 @@ function randomRows(rng: Rng, nRows: number, nFeatures: number): Float64Array {
   return X
 }
 
+function shapeOf(nFeatures: number, nOutputs: number): Shape {
+  return {
+    nFeatures,
+    nOutputs,
+    leafWidth: 1,
+    nTrees: 5,
+    link: nOutputs > 1 ? 'softmax' : 'identity',
+    aggregate: 'sum',
+    precision: 'f64',
+    accumulate: 'f64',
+    categorical: false,
+  }
+}
+
 const shapeArb = fc
   .record({
     nFeatures: fc.integer({ min: 1, max: 6 }),
@@ -246,6 +260,15 @@ describe('ensembleToState / ensembleFromState', () => {
     expect(issuePath(withLeft((l) => (l[first(l)] = 10_000)))).toBe('state.ensemble.trees.0.left.0')
     expect(issuePath(withLeft((l) => (l[first(l)] = 0)))).toBe('state.ensemble.trees.0.left.0')
     expect(issuePath(bad((s) => (s.trees[0] = 'x' as never)))).toBe('state.ensemble.trees.0')
+    // Two nodes pointing at the same child.
+    const twoParents = new TreeBuilder()
+    twoParents.addSplit({ feature: 0, threshold: 0, missingLeft: false }, 1, 2)
+    twoParents.addSplit({ feature: 0, threshold: 1, missingLeft: false }, 3, 4)
+    twoParents.addLeaf(0)
+    twoParents.addLeaf(1)
+    twoParents.addLeaf(2)
+    twoParents.setChildren(1, 3, 2)
+    expect(() => twoParents.finish()).toThrow(/node 2 has two parents \(0 and 1\)/)
   })
 })
 
@@ -275,6 +298,12 @@ describe('prediction', () => {
       }
     },
   )
+
+  it('checks the single-row buffers', () => {
+    const e = randomEnsemble(5, { ...shapeOf(3, 2) })
+    expect(() => predictRowInto(e, [1, 2], new Float64Array(2))).toThrow(RangeError)
+    expect(() => predictRowInto(e, [1, 2, 3], new Float64Array(1))).toThrow(RangeError)
+  })
 
   it('applies sigmoid, softmax and exp links', () => {
     const b = new TreeBuilder()

@@ -193,6 +193,8 @@ export function predictRaw(
  * The raw scores of one row into `out[0 … nOutputs)`, allocating nothing (the ensemble's packed
  * layout is built on the first call and cached). Equal bit for bit to {@link predictRaw}'s.
  *
+ * @throws RangeError if `row` has fewer than `nFeatures` values or `out` fewer than `nOutputs`.
+ *
  * @example
  * ```ts
  * const out = new Float64Array(e.nOutputs)
@@ -204,6 +206,10 @@ export function predictRowInto(
   row: ArrayLike<number>,
   out: Float64Array,
 ): Float64Array {
+  if (row.length < e.nFeatures || out.length < e.nOutputs)
+    throw new RangeError(
+      `row needs ${e.nFeatures} values (got ${row.length}), out ${e.nOutputs} (got ${out.length})`,
+    )
   const p = packEnsemble(e)
   if (p.dense !== undefined && p.rowScratch.length > 0) {
     denseRow(p.dense, row, out, p.rowScratch)
