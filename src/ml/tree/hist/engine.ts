@@ -50,7 +50,7 @@ export const MAX_CHUNKS = 8
 /** Batches of nodes with fewer rows in all are summed by the calling thread alone. */
 export const PARALLEL_ROWS = 16384
 /** Rows per partition chunk (partitions of fewer rows than two chunks run on the caller). */
-const PARTITION_CHUNK = 65536
+const PARTITION_CHUNK = 32768
 /** Shared partial-histogram slots per round of a parallel pass. */
 const SLOTS = 128
 /** Task descriptor width (Int32 cells). */
@@ -367,6 +367,10 @@ export function createHistogramEngine(
         if (t >= nTasks) break
         runTask(cmd, t)
       }
+      // A short spin first: the last worker usually finishes within microseconds of the caller,
+      // sooner than a wake-up from Atomics.wait.
+      for (let spin = 0; spin < 2000; spin++)
+        if (Atomics.load(control, CTRL.finished) >= participants) break
       for (;;) {
         const f = Atomics.load(control, CTRL.finished)
         if (f >= participants) break
