@@ -166,10 +166,14 @@ function numericSplit(
   out: SplitCandidate,
 ): void {
   const off = f * HIST_SLOTS * 2
+  const missing = hist[off + 2 * MISSING_BIN] !== 0 || hist[off + 2 * MISSING_BIN + 1] !== 0
+  if (p.monotone === undefined && p.maxDeltaStep === 0 && p.alpha === 0) {
+    scanForward(hist, off, nb, f, g, h, rootGain, p.minChildWeight, p.lambda, out)
+    if (missing) scanBackward(hist, off, nb, f, g, h, rootGain, p.minChildWeight, p.lambda, out)
+    return
+  }
   const mcw = p.minChildWeight
-  const lambda = p.lambda
   const c = p.monotone === undefined ? 0 : p.monotone[f]!
-  const fast = p.monotone === undefined && p.maxDeltaStep === 0 && p.alpha === 0
   const exact = p.monotone === undefined && p.maxDeltaStep === 0
   let best = out.gain
   // Forward: bins 0..b left, missing right.
@@ -185,15 +189,8 @@ function numericSplit(
     const gr = g - gl
     const hr = h - hl
     if (hl >= mcw && hr >= mcw) {
-      let gain: number
-      if (fast) {
-        gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda)
-      } else {
-        gain = pairGain(p, exact, c, gl, hl, gr, hr, lower, upper)
-      }
-      // fround is monotone and `best` is a float32, so d ≤ best rules the candidate out
-      // without rounding (most candidates).
-      const d = gain - rootGain
+      const d = pairGain(p, exact, c, gl, hl, gr, hr, lower, upper) - rootGain
+      // fround is monotone and `best` is a float32, so d ≤ best rules the candidate out.
       if (d > best) {
         const chg = Math.fround(d)
         if (chg > best && chg !== Infinity) {
@@ -203,9 +200,7 @@ function numericSplit(
       }
     }
   }
-  const missG = hist[off + 2 * MISSING_BIN]!
-  const missH = hist[off + 2 * MISSING_BIN + 1]!
-  if (missG === 0 && missH === 0) return
+  if (!missing) return
   // Backward: bins b..nb-1 right, missing left.
   let gr = 0
   let hr = 0
@@ -218,18 +213,109 @@ function numericSplit(
     const gl2 = g - gr
     const hl2 = h - hr
     if (hl2 >= mcw && hr >= mcw) {
-      let gain: number
-      if (fast) {
-        gain = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (hr + lambda)
-      } else {
-        gain = pairGain(p, exact, c, gl2, hl2, gr, hr, lower, upper)
-      }
-      const d = gain - rootGain
+      const d = pairGain(p, exact, c, gl2, hl2, gr, hr, lower, upper) - rootGain
       if (d > best) {
         const chg = Math.fround(d)
         if (chg > best && chg !== Infinity) {
           best = chg
           record(out, chg, f, b - 1, true, gl2, hl2, gr, hr)
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Slack of the division-free pre-test: a candidate whose exact gain beats the best also passes
+ * `num·(1 + RELAX) > (best + root)·den`, whatever the rounding of either form.
+ */
+const RELAX = 1 + 1e-9
+
+/**
+ * The forward scan of the plain case (no L1, constraint or `maxDeltaStep`). Each candidate is
+ * first tested without division, `gl²(hr+λ) + gr²(hl+λ) > (best + root)(hl+λ)(hr+λ)`, and only
+ * the few that pass get XGBoost's exact gain; hessians are non-negative, so once the right side
+ * falls below `minChildWeight` no later bin can split.
+ */
+function scanForward(
+  hist: Histogram,
+  off: number,
+  nb: number,
+  f: number,
+  g: number,
+  h: number,
+  rootGain: number,
+  mcw: number,
+  lambda: number,
+  out: SplitCandidate,
+): void {
+  let best = out.gain
+  let thr = best + rootGain
+  let gl = 0
+  let hl = 0
+  for (let b = 0, o = off; b < nb; b++, o += 2) {
+    const gb = hist[o]!
+    const hb = hist[o + 1]!
+    if (gb === 0 && hb === 0) continue
+    gl += gb
+    hl += hb
+    if (hl < mcw) continue
+    const hr = h - hl
+    if (hr < mcw) break
+    const gr = g - gl
+    const al = hl + lambda
+    const ar = hr + lambda
+    if ((gl * gl * ar + gr * gr * al) * RELAX > thr * (al * ar)) {
+      const d = (gl * gl) / al + (gr * gr) / ar - rootGain
+      if (d > best) {
+        const chg = Math.fround(d)
+        if (chg > best && chg !== Infinity) {
+          best = chg
+          thr = best + rootGain
+          record(out, chg, f, b, false, gl, hl, gr, hr)
+        }
+      }
+    }
+  }
+}
+
+/** The backward scan of the plain case (missing values left); see {@link scanForward}. */
+function scanBackward(
+  hist: Histogram,
+  off: number,
+  nb: number,
+  f: number,
+  g: number,
+  h: number,
+  rootGain: number,
+  mcw: number,
+  lambda: number,
+  out: SplitCandidate,
+): void {
+  let best = out.gain
+  let thr = best + rootGain
+  let gr = 0
+  let hr = 0
+  for (let b = nb - 1, o = off + 2 * (nb - 1); b >= 0; b--, o -= 2) {
+    const gb = hist[o]!
+    const hb = hist[o + 1]!
+    if (gb === 0 && hb === 0) continue
+    gr += gb
+    hr += hb
+    if (hr < mcw) continue
+    const hl = h - hr
+    if (hl < mcw) break
+    const gl = g - gr
+    const al = hl + lambda
+    const ar = hr + lambda
+    if ((gl * gl * ar + gr * gr * al) * RELAX > thr * (al * ar)) {
+      const d = (gl * gl) / al + (gr * gr) / ar - rootGain
+      if (d > best) {
+        const chg = Math.fround(d)
+        if (chg > best && chg !== Infinity) {
+          best = chg
+          thr = best + rootGain
+          record(out, chg, f, b - 1, true, gl, hl, gr, hr)
         }
       }
     }
