@@ -192,6 +192,17 @@ describe('mlflow-artifacts proxy', () => {
     expect(res.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' })
   })
 
+  it('answers presigned-URL requests with NOT_IMPLEMENTED', async () => {
+    for (const kind of ['upload', 'download']) {
+      const res = await t.call('POST', `artifacts/presigned-${kind}-url`, {
+        run_id: runId,
+        path: 'x.bin',
+      })
+      expect(res.statusCode).toBe(501)
+      expect(res.json()).toMatchObject({ error_code: 'NOT_IMPLEMENTED' })
+    }
+  })
+
   it('answers multipart-upload routes with NOT_IMPLEMENTED', async () => {
     const res = await t.inject({
       method: 'POST',

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { Metric, TrackingService } from '../../../tracking/index.js'
 import { contextOf } from '../../context.js'
 import { parseArtifactPath } from './artifact-path.js'
-import { invalidParameter } from './errors.js'
+import { MlflowError, invalidParameter } from './errors.js'
 import { toMlflowFileInfo, toMlflowMetric, toMlflowRun, toMlflowRunInfo } from './tracking-dto.js'
 import {
   compact,
@@ -496,4 +496,21 @@ export function registerRunRoutes(app: FastifyInstance, tracking: TrackingServic
       })
     },
   )
+
+  // Presigned URLs need a store that signs URLs (S3 and kin); files reach Plinth's store through
+  // the mlflow-artifacts proxy instead, which MLflow clients fall back to.
+  for (const kind of ['upload', 'download']) {
+    r.post(
+      `/mlflow/artifacts/presigned-${kind}-url`,
+      {
+        schema: { tags: TAGS, summary: `A presigned ${kind} URL (not supported: use the proxy).` },
+      },
+      async () => {
+        throw new MlflowError(
+          'NOT_IMPLEMENTED',
+          `Presigned ${kind} URLs are not supported; use the mlflow-artifacts proxy`,
+        )
+      },
+    )
+  }
 }
