@@ -5,7 +5,9 @@ import { registerArtifactsCommand } from './commands/artifacts.js'
 import { registerDatasetValidationCommands } from './commands/datasets-validation.js'
 import { registerDatasetsCommand } from './commands/datasets.js'
 import { registerDoctorCommand } from './commands/doctor.js'
+import { registerModelsCommand } from './commands/models.js'
 import { registerServerCommand, registerStartCommand } from './commands/server.js'
+import { registerExperimentsCommand, registerRunsCommand } from './commands/tracking.js'
 import { registerVersionCommand } from './commands/version.js'
 import { registerWorkspacesCommand } from './commands/workspaces.js'
 import { EXIT_CODE_BY_ERROR } from './exit-codes.js'
@@ -37,6 +39,9 @@ export function createProgram(runtime: CliRuntime): Command {
     (p) => p.services.datasetValidation,
   )
   registerArtifactsCommand(program, runtime)
+  registerExperimentsCommand(program, runtime)
+  registerRunsCommand(program, runtime)
+  registerModelsCommand(program, runtime)
   // Every subcommand reports usage errors through the same path (exit code 2).
   const propagate = (cmd: Command): void => {
     for (const sub of cmd.commands) {
