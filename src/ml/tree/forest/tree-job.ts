@@ -6,7 +6,10 @@
  * @internal
  */
 import { createRng, type Rng } from '../../../core/index.js'
-import { growTree, type GrowSpec, type GrownTree, type TreeData } from '../cart/index.js'
+// The learner itself, not cart's index: this module is what a forest worker loads, and the
+// index would pull in the estimators, zod and the frame code (a slower worker start).
+import { growTree, type GrowSpec, type GrownTree } from '../cart/grow.js'
+import type { TreeData } from '../cart/tree-data.js'
 
 /** Everything a thread needs to build any tree of a forest (structured-cloneable). */
 export interface ForestJob {
