@@ -41,13 +41,33 @@ export async function loadPredictor(
       { ...details, flavor: v.flavor, source: v.source },
     )
   }
-  const file = v.modelPath === '' ? MODEL_STATE_FILE : `${v.modelPath}/${MODEL_STATE_FILE}`
-  const bytes = await runs.readArtifact(ctx, v.runId, file)
+  return loadRunModel(ctx, runs, v.runId, v.modelPath, describe(v), details)
+}
+
+/**
+ * Loads the Plinth model stored in a run's artifacts under `path` (the folder holding
+ * `model.json`) into a ready Predictor; the errors are those of `loadPredictor`, prefixed with
+ * `what`.
+ */
+export async function loadRunModel(
+  ctx: RequestContext,
+  runs: RegistryRunSource,
+  runId: string,
+  path: string,
+  what = `run ${runId}`,
+  details: Readonly<Record<string, unknown>> = { runId, path },
+): Promise<Predictor> {
+  const file = path === '' ? MODEL_STATE_FILE : `${path}/${MODEL_STATE_FILE}`
+  const bytes = await runs.readArtifact(ctx, runId, file)
   if (bytes === undefined) {
     throw new PlatformError(
       'FAILED_PRECONDITION',
-      `${describe(v)}: ${file} is missing from run ${v.runId}`,
-      { ...details, runId: v.runId, path: file },
+      `${what}: ${file} is missing from run ${runId}`,
+      {
+        ...details,
+        runId,
+        path: file,
+      },
     )
   }
   let model: Model
@@ -57,7 +77,7 @@ export async function loadPredictor(
     if (isPlatformError(err)) {
       throw new PlatformError(
         err.code === 'NOT_FOUND' ? 'FAILED_PRECONDITION' : err.code,
-        `${describe(v)}: ${err.message}`,
+        `${what}: ${err.message}`,
         { ...details, ...err.details },
         { cause: err },
       )
@@ -67,7 +87,7 @@ export async function loadPredictor(
   if (!isPredictor(model)) {
     throw new PlatformError(
       'FAILED_PRECONDITION',
-      `${describe(v)} is a ${model.kind} model, which transforms rather than predicts`,
+      `${what} is a ${model.kind} model, which transforms rather than predicts`,
       { ...details, kind: model.kind },
     )
   }

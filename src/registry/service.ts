@@ -33,7 +33,7 @@ import {
   type LineageSources,
   type ModelVersionLineage,
 } from './lineage.js'
-import { loadPredictor } from './load.js'
+import { loadPredictor, loadRunModel } from './load.js'
 import { buildModelCard, type ModelCard } from './model-card.js'
 import {
   RegistryOps,
@@ -513,12 +513,22 @@ export class RegistryService {
   // Loading, model cards and lineage
 
   /**
-   * Loads the model a `models:/` URI names into a ready Predictor.
+   * Loads the model a `models:/` URI names (see `resolveModelUri` for the forms), or a
+   * `runs:/<run id>/<path>` URI, into a ready Predictor.
    *
    * `FAILED_PRECONDITION` for a version that holds no Plinth model (an external MLflow flavor),
-   * is not `READY`, or whose files are gone; see `resolveModelUri` for the URI forms.
+   * is not `READY`, or whose files are gone; `NOT_FOUND` for an unknown model, version, alias
+   * or run.
    */
   async loadModel(ctx: RequestContext, uri: string): Promise<Predictor> {
+    // `runs:/<run>/<path>` loads straight from a run, as MLflow's load_model does.
+    const runsUri = uri.startsWith('runs:/') ? parseRunsUri(uri, 'uri') : undefined
+    if (runsUri !== undefined) {
+      if ((await this.deps.runs.findRun(ctx, runsUri.runId)) === undefined) {
+        throw new NotFoundError(`run '${runsUri.runId}' not found`, { runId: runsUri.runId })
+      }
+      return loadRunModel(ctx, this.deps.runs, runsUri.runId, runsUri.path)
+    }
     return loadPredictor(ctx, this.deps.runs, await this.resolveModelUri(ctx, uri))
   }
 

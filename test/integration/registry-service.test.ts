@@ -588,6 +588,14 @@ describeOnBackends('RegistryService', (backend) => {
         Array.from(original.predict(X).values as ArrayLike<number>),
       )
       expect(model.featureNames).toEqual(['x1', 'x2'])
+      const fromRun = await f.registry.loadModel(ctx, `runs:/${run.id}/model`)
+      expect(fromRun.toJSON()).toEqual(model.toJSON())
+      expect(
+        codeOf(await rejectionOf(f.registry.loadModel(ctx, `runs:/${'0'.repeat(32)}/model`))),
+      ).toBe('NOT_FOUND')
+      expect(codeOf(await rejectionOf(f.registry.loadModel(ctx, `runs:/${run.id}/nothing`)))).toBe(
+        'FAILED_PRECONDITION',
+      )
     })
 
     it('explains why a foreign version cannot be loaded', async () => {
