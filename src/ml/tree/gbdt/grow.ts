@@ -342,16 +342,22 @@ export class TreeGrower {
     this.value[nid] = Math.fround(Math.fround(w) * Math.fround(this.p.learningRate))
   }
 
+  /**
+   * `parent −= child` over the value bins and the missing slot of each feature (all, or the
+   * listed ones); the slots past a feature's bins are zero in every histogram and stay so.
+   */
   private subtract(parent: Histogram, child: Histogram, features: Int32Array | undefined): void {
-    if (features === undefined) {
-      const n = this.histDoubles
-      for (let i = 0; i < n; i++) parent[i] = parent[i]! - child[i]!
-      return
-    }
+    const nBins = this.data.nBins
     const per = HIST_SLOTS * 2
-    for (let j = 0; j < features.length; j++) {
-      const o = features[j]! * per
-      for (let i = o; i < o + per; i++) parent[i] = parent[i]! - child[i]!
+    const n = features === undefined ? this.data.nFeatures : features.length
+    for (let j = 0; j < n; j++) {
+      const f = features === undefined ? j : features[j]!
+      const o = f * per
+      const end = o + 2 * nBins[f]!
+      for (let i = o; i < end; i++) parent[i] = parent[i]! - child[i]!
+      const m = o + 2 * MISSING_BIN
+      parent[m] = parent[m]! - child[m]!
+      parent[m + 1] = parent[m + 1]! - child[m + 1]!
     }
   }
 
