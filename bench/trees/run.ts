@@ -11,7 +11,7 @@
  * after waiting (≤ QUIET_WAIT s) for the machine to be quiet; medians are compared. The CPU
  * time other processes used during each run is printed beside it ("foreign").
  * The 1M depth-8 2-thread case (100k with --quick) also times batch prediction of all rows
- * (Plinth `predictRaw` vs XGBoost `inplace_predict`, XGBoost on 2 threads) and single-row
+ * (Plinth `createPredictPool` vs XGBoost `inplace_predict`, both on 2 threads) and single-row
  * latency (Plinth `predictRowInto` in process vs XGBoost `inplace_predict` from Python).
  *
  * Usage: npm run bench:trees [-- --quick]   env: BENCH_REPS (1), QUIET_WAIT (60), BENCH_ONLY
@@ -45,6 +45,8 @@ interface Result {
   mean_leaves_per_tree: number
   foreign_s: number
   predict_rows_per_s?: number
+  predict_rows_per_s_1t?: number
+  predict_threads?: number
   single_p50_us?: number
   single_p99_us?: number
 }
@@ -194,7 +196,7 @@ if (pp?.predict_rows_per_s !== undefined && px?.predict_rows_per_s !== undefined
   figures['single_row_p50_us_xgb_python'] = round(px.single_p50_us ?? NaN, 2)
   figures['single_row_p99_us_xgb_python'] = round(px.single_p99_us ?? NaN, 2)
   process.stdout.write(
-    `\nbatch predict (${base}, all rows): plinth ${Math.round(pp.predict_rows_per_s).toLocaleString('en')} rows/s (1 thread), xgboost ${Math.round(px.predict_rows_per_s).toLocaleString('en')} rows/s (2 threads), ratio ${(pp.predict_rows_per_s / px.predict_rows_per_s).toFixed(2)}×\n`,
+    `\nbatch predict (${base}, all rows): plinth ${Math.round(pp.predict_rows_per_s).toLocaleString('en')} rows/s (${String(pp.predict_threads ?? '?')} threads; ${Math.round(pp.predict_rows_per_s_1t ?? NaN).toLocaleString('en')} on 1), xgboost ${Math.round(px.predict_rows_per_s).toLocaleString('en')} rows/s (2 threads), ratio ${(pp.predict_rows_per_s / px.predict_rows_per_s).toFixed(2)}×\n`,
   )
   process.stdout.write(
     `single row: plinth p50 ${pp.single_p50_us?.toFixed(2) ?? '?'} µs, p99 ${pp.single_p99_us?.toFixed(2) ?? '?'} µs (in process); xgboost inplace_predict from Python p50 ${px.single_p50_us?.toFixed(2) ?? '?'} µs, p99 ${px.single_p99_us?.toFixed(2) ?? '?'} µs\n`,
