@@ -299,6 +299,40 @@ describe('prediction', () => {
     },
   )
 
+  it('walks trees deeper than the complete layout takes (pointer layout) like the plain walk', () => {
+    const rng = createRng(9)
+    const trees = Array.from({ length: 6 }, () => {
+      // A caterpillar of depth 16: every right child splits again.
+      const b = new TreeBuilder()
+      let node = b.addLeaf(0)
+      for (let d = 0; d < 16; d++) {
+        b.setSplit(node, {
+          feature: rng.int(3),
+          threshold: rng.normal() * 0.3,
+          missingLeft: rng.float() < 0.5,
+        })
+        const l = b.addLeaf(rng.normal())
+        const r = b.addLeaf(rng.normal())
+        b.setChildren(node, l, r)
+        node = r
+      }
+      return b.finish()
+    })
+    const e = makeEnsemble(trees, { nFeatures: 3, baseScore: [0.5] })
+    const nRows = 300
+    const X = randomRows(createRng(10), nRows, 3)
+    const batch = predictRaw(e, X, nRows, new Float64Array(nRows))
+    const walk = new Float64Array(nRows)
+    predictRowsGeneric(packEnsemble(e), X, 3, 0, nRows, walk)
+    expect(bytes(batch)).toBe(bytes(walk))
+    const one = new Float64Array(1)
+    for (let r = 0; r < nRows; r++) {
+      predictRowInto(e, X.subarray(3 * r, 3 * r + 3), one)
+      expect(one[0]).toBe(batch[r])
+    }
+    expect(packEnsemble(e).dense?.padded).toBe(0)
+  })
+
   it('checks the single-row buffers', () => {
     const e = randomEnsemble(5, { ...shapeOf(3, 2) })
     expect(() => predictRowInto(e, [1, 2], new Float64Array(2))).toThrow(RangeError)

@@ -157,6 +157,10 @@ function buildDense(
   const value = new Float64Array(n * w)
   const root = new Int32Array(p.nTrees)
   const depth = new Int32Array(p.nTrees)
+  for (let i = 0; i < p.threshold.length; i++) {
+    if (p.left[i]! >= 0 && !Number.isFinite(p.threshold[i]!)) return undefined
+  }
+  if (p.maxDepth <= MAX_PADDED_DEPTH) return buildPadded(e, p)
   let next = 0
   for (let t = 0; t < p.nTrees; t++) {
     root[t] = next
@@ -201,7 +205,91 @@ function buildDense(
     mean: p.mean ? 1 : 0,
     f32Input: p.f32Input ? 1 : 0,
     f32Sum: p.f32Sum ? 1 : 0,
+    padded: 0,
   }
+}
+
+/** Deepest trees stored complete (a depth-10 tree takes 2047 slots). */
+const MAX_PADDED_DEPTH = 10
+
+/** The complete-tree variant of the dense layout (`padded: 1`). */
+function buildPadded(
+  e: TreeEnsemble,
+  p: Omit<PackedEnsemble, 'dense' | 'rowScratch'>,
+): DenseKernelData {
+  const P = e.nFeatures
+  const w = p.leafWidth
+  const root = new Int32Array(p.nTrees)
+  const depth = new Int32Array(p.nTrees)
+  let total = 0
+  for (let t = 0; t < p.nTrees; t++) {
+    root[t] = total
+    depth[t] = subtreeDepth(p, p.root[t]!)
+    total += 2 ** (depth[t]! + 1) - 1
+  }
+  const col = new Int32Array(total)
+  const threshold = new Float64Array(total)
+  const child = new Int32Array(total)
+  const value = new Float64Array(total * w)
+  for (let t = 0; t < p.nTrees; t++) {
+    const base = root[t]!
+    const D = depth[t]!
+    // [old id, local slot, depth] triples; a leaf above level D fills its subtree.
+    const stack: number[] = [p.root[t]!, 0, 0]
+    while (stack.length > 0) {
+      const d = stack.pop()!
+      const i = stack.pop()!
+      const old = stack.pop()!
+      const id = base + i
+      const isLeaf = p.left[old]! < 0
+      if (d === D) {
+        child[id] = id
+        threshold[id] = NaN
+        for (let k = 0; k < w; k++) value[id * w + k] = p.value[old * w + k]!
+        continue
+      }
+      child[id] = base + 2 * i + 1
+      if (isLeaf) {
+        threshold[id] = NaN // every row goes left; both subtrees hold the leaf anyway
+        stack.push(old, 2 * i + 1, d + 1, old, 2 * i + 2, d + 1)
+      } else {
+        threshold[id] = p.threshold[old]!
+        col[id] = p.feature[old]! + (p.missingLeft[old] === 1 ? P : 0)
+        stack.push(p.left[old]!, 2 * i + 1, d + 1, p.right[old]!, 2 * i + 2, d + 1)
+      }
+    }
+  }
+  return {
+    nTrees: p.nTrees,
+    nFeatures: P,
+    nOutputs: p.nOutputs,
+    leafWidth: w,
+    root,
+    depth,
+    group: p.group,
+    col,
+    threshold,
+    child,
+    value,
+    baseScore: p.baseScore,
+    scale: p.scale,
+    mean: p.mean ? 1 : 0,
+    f32Input: p.f32Input ? 1 : 0,
+    f32Sum: p.f32Sum ? 1 : 0,
+    padded: 1,
+  }
+}
+
+function subtreeDepth(p: Omit<PackedEnsemble, 'dense' | 'rowScratch'>, node: number): number {
+  let max = 0
+  const stack: number[] = [node, 0]
+  while (stack.length > 0) {
+    const d = stack.pop()!
+    const i = stack.pop()!
+    if (d > max) max = d
+    if (p.left[i]! >= 0) stack.push(p.left[i]!, d + 1, p.right[i]!, d + 1)
+  }
+  return max
 }
 
 function depthOf(left: Int32Array, right: Int32Array): number {
