@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 
 import { buildHttpApp } from '../../src/http/index.js'
@@ -22,6 +24,41 @@ export interface MlflowTestApp {
   close(): Promise<void>
 }
 
+const PG_URL = process.env['PLINTH_TEST_POSTGRES_URL']
+
+/**
+ * The metadata backends the MLflow tests run on: SQLite always, PostgreSQL (a schema of its
+ * own, dropped afterwards) when PLINTH_TEST_POSTGRES_URL is set.
+ */
+export const MLFLOW_TEST_BACKENDS: readonly {
+  readonly name: string
+  readonly enabled: boolean
+  env(): Record<string, string>
+}[] = [
+  { name: 'sqlite', enabled: true, env: () => ({}) },
+  {
+    name: 'postgres',
+    enabled: PG_URL !== undefined && PG_URL !== '',
+    env: () => ({
+      PLINTH_METADATA_URL: `${PG_URL ?? ''}${(PG_URL ?? '').includes('?') ? '&' : '?'}schema=plinth_mlflow_${randomBytes(5).toString('hex')}`,
+    }),
+  },
+]
+
+async function dropPgSchema(url: string | undefined): Promise<void> {
+  if (url === undefined || PG_URL === undefined) return
+  const schema = new URL(url).searchParams.get('schema')
+  if (schema === null) return
+  const pg = (await import('pg')).default
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  try {
+    await client.query(`drop schema if exists ${client.escapeIdentifier(schema)} cascade`)
+  } finally {
+    await client.end()
+  }
+}
+
 /** `{a: 1, b: ['x', 'y']}` → `a=1&b=x&b=y` (repeated keys for lists, as MLflow clients send). */
 export function queryString(fields: Record<string, unknown>): string {
   const q = new URLSearchParams()
@@ -35,8 +72,9 @@ export function queryString(fields: Record<string, unknown>): string {
 /** Builds the app over a fresh test platform. */
 export async function createMlflowTestApp(
   flags: Record<string, unknown> = {},
+  env: Record<string, string> = {},
 ): Promise<MlflowTestApp> {
-  const t = await createTestPlatform({ flags })
+  const t = await createTestPlatform({ flags, env })
   const platform = t.platform
   const app = await buildHttpApp(
     {
@@ -65,6 +103,7 @@ export async function createMlflowTestApp(
     async close() {
       await app.close()
       await t.cleanup()
+      await dropPgSchema(env['PLINTH_METADATA_URL'])
     },
   }
 }
