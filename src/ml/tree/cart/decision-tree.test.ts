@@ -234,6 +234,24 @@ describe('parameters', () => {
     }
   })()
 
+  it('log_loss is entropy, and balanced class weights are per-row weights', () => {
+    const yc = createColumn({
+      name: 'y',
+      dtype: 'i32',
+      values: Int32Array.from(y.values, (v) => (v > 1.2 ? 1 : 0)),
+    })
+    const a = new DecisionTreeClassifier({ criterion: 'log_loss', maxDepth: 3 }).fit(X, yc)
+    const b = new DecisionTreeClassifier({ criterion: 'entropy', maxDepth: 3 }).fit(X, yc)
+    expect(a.ensemble.trees[0]!.threshold).toEqual(b.ensemble.trees[0]!.threshold)
+    const codes = yc.values
+    const n1 = codes.reduce((s, v) => s + v, 0)
+    const w = Float64Array.from(codes, (v) => X.nRows / (2 * (v === 1 ? n1 : X.nRows - n1)))
+    const c = new DecisionTreeClassifier({ classWeight: 'balanced', maxDepth: 4 }).fit(X, yc)
+    const d = new DecisionTreeClassifier({ maxDepth: 4 }).fit(X, yc, { sampleWeight: w })
+    expect(c.ensemble.trees[0]!.threshold).toEqual(d.ensemble.trees[0]!.threshold)
+    expect(c.featureImportances).toEqual(d.featureImportances)
+  })
+
   it('maxLeafNodes bounds the leaves and maxDepth the depth', () => {
     expect(new DecisionTreeRegressor({ maxLeafNodes: 7 }).fit(X, y).diagnostics.nLeaves).toBe(7)
     expect(new DecisionTreeRegressor({ maxDepth: 3 }).fit(X, y).diagnostics.depth).toBe(3)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
-import { createRng } from '../../../core/index.js'
+import { CancelledError, createRng } from '../../../core/index.js'
 import { createColumn, createFrame, type Column, type Frame } from '../../../frame/index.js'
 import { estimatorChecks } from '../../checks/index.js'
 import { prepareTreeData, resolveGrowSpec } from '../cart/index.js'
@@ -296,6 +296,19 @@ describe('forest behaviour', () => {
       return p.reduce((s, v) => s + v, 0) / p.length
     }
     expect(mean(b)).toBeGreaterThan(mean(c))
+  })
+
+  it('a signal fired between trees cancels the fit', () => {
+    const ac = new AbortController()
+    const est = new RandomForestClassifier({ nEstimators: 50, seed: 2, nJobs: 2 })
+    expect(() =>
+      est.fit(X, y, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p.stage === 'trees' && p.step >= 3) ac.abort()
+        },
+      }),
+    ).toThrow(CancelledError)
   })
 
   it('maxSamples bounds each bootstrap sample', () => {
