@@ -5,14 +5,20 @@
  * criteria, stopping rules and feature sampling.
  *
  * ## Method
- * A node owns a contiguous segment of one sample-index array. For each drawn feature the best
- * splitter writes `rank · 2^s + row` for the segment's rows into a scratch `Float64Array` and
- * sorts it natively (ranks are the feature's distinct-value indices from {@link TreeData}, so
- * the key is an exact integer and the sort needs no comparator), then scans the candidate
- * positions in order, keeping class counts (or sums) of the left side. Values closer than
- * scikit-learn's `FEATURE_THRESHOLD` (1e-7) are not split between, and the threshold is the
- * midpoint of the two values around the cut, as scikit-learn computes it. The winning split
- * partitions the segment in place. Nothing is allocated per node beyond a small record.
+ * A node owns a contiguous segment of one sample array; each row's weight and label move with
+ * it, so the scans read them sequentially. For each drawn feature the best splitter sorts the
+ * segment's rows by their rank on the feature (the index of the value among the feature's
+ * distinct values, from {@link TreeData}): short segments natively as packed integer keys
+ * (`rank · 2^9 + position`), long ones by an LSD radix sort. It then scans the candidate cuts in
+ * order, keeping the class counts (or sums) of the left side. Values closer than
+ * scikit-learn's `FEATURE_THRESHOLD` (1e-7) are not split between (a flag in the rank says when
+ * the next distinct value is that close, so values are read only then), and the threshold is
+ * the midpoint of the two values around the cut, computed as scikit-learn does. The winning
+ * split partitions the segment in place by rank. Nothing is allocated per node beyond a small
+ * record.
+ *
+ * Measured on 80k × 28 rows (HIGGS-like, `maxFeatures: 'sqrt'`, full depth): about the CPU
+ * time per tree of scikit-learn 1.2's Cython builder.
  *
  * Missing values (NaN; scikit-learn 1.2 rejects them): at every candidate cut the rows missing
  * the feature are tried on the left and on the right, and one extra candidate sends all present
