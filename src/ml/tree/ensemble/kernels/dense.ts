@@ -9,7 +9,7 @@
  * with no branch for the CPU to mispredict (a tree walk's branches are close to coin flips, and
  * mispredictions dominate the naive walk). Leaves point at themselves with a NaN threshold
  * (`x >= NaN` is false), so every row of a tree takes the tree's depth in steps and four rows
- * walk in lockstep, their independent load chains overlapping.
+ * (eight for complete trees) walk in lockstep, their independent load chains overlapping.
  *
  * Missing values: each block of rows is first copied into a scratch row of `2 × nFeatures`
  * values, the first half with NaN replaced by +Infinity, the second with -Infinity; a node
@@ -115,6 +115,74 @@ export function denseKernel(
       const D = depth[t]!
       const g = group[t]!
       let r = 0
+      if (padded) {
+        // Eight rows in lockstep: more independent load chains in flight (about 10% over four).
+        const c = 1 - rt
+        for (; r + 8 <= nb; r += 8) {
+          let n0 = rt
+          let n1 = rt
+          let n2 = rt
+          let n3 = rt
+          let n4 = rt
+          let n5 = rt
+          let n6 = rt
+          let n7 = rt
+          const o0 = r * W
+          for (let d = 0; d < D; d++) {
+            n0 = 2 * n0 + c + +(scratch[o0 + col[n0]!]! >= threshold[n0]!)
+            n1 = 2 * n1 + c + +(scratch[o0 + W + col[n1]!]! >= threshold[n1]!)
+            n2 = 2 * n2 + c + +(scratch[o0 + 2 * W + col[n2]!]! >= threshold[n2]!)
+            n3 = 2 * n3 + c + +(scratch[o0 + 3 * W + col[n3]!]! >= threshold[n3]!)
+            n4 = 2 * n4 + c + +(scratch[o0 + 4 * W + col[n4]!]! >= threshold[n4]!)
+            n5 = 2 * n5 + c + +(scratch[o0 + 5 * W + col[n5]!]! >= threshold[n5]!)
+            n6 = 2 * n6 + c + +(scratch[o0 + 6 * W + col[n6]!]! >= threshold[n6]!)
+            n7 = 2 * n7 + c + +(scratch[o0 + 7 * W + col[n7]!]! >= threshold[n7]!)
+          }
+          const a = (b0 + r) * K
+          if (w === 1) {
+            const a0 = a + g
+            const s0 = out[a0]! + value[n0]!
+            const s1 = out[a0 + K]! + value[n1]!
+            const s2 = out[a0 + 2 * K]! + value[n2]!
+            const s3 = out[a0 + 3 * K]! + value[n3]!
+            const s4 = out[a0 + 4 * K]! + value[n4]!
+            const s5 = out[a0 + 5 * K]! + value[n5]!
+            const s6 = out[a0 + 6 * K]! + value[n6]!
+            const s7 = out[a0 + 7 * K]! + value[n7]!
+            out[a0] = f32sum ? Math.fround(s0) : s0
+            out[a0 + K] = f32sum ? Math.fround(s1) : s1
+            out[a0 + 2 * K] = f32sum ? Math.fround(s2) : s2
+            out[a0 + 3 * K] = f32sum ? Math.fround(s3) : s3
+            out[a0 + 4 * K] = f32sum ? Math.fround(s4) : s4
+            out[a0 + 5 * K] = f32sum ? Math.fround(s5) : s5
+            out[a0 + 6 * K] = f32sum ? Math.fround(s6) : s6
+            out[a0 + 7 * K] = f32sum ? Math.fround(s7) : s7
+          } else {
+            for (let j = 0; j < 8; j++) {
+              const n =
+                j < 4
+                  ? j === 0
+                    ? n0
+                    : j === 1
+                      ? n1
+                      : j === 2
+                        ? n2
+                        : n3
+                  : j === 4
+                    ? n4
+                    : j === 5
+                      ? n5
+                      : j === 6
+                        ? n6
+                        : n7
+              for (let k = 0; k < w; k++) {
+                const s = out[a + j * K + k]! + value[n * w + k]!
+                out[a + j * K + k] = f32sum ? Math.fround(s) : s
+              }
+            }
+          }
+        }
+      }
       for (; r + 4 <= nb; r += 4) {
         let n0 = rt
         let n1 = rt
@@ -128,6 +196,7 @@ export function denseKernel(
           // Complete trees: the children of local node i are 2i+1 and 2i+2, so the step needs
           // no child load (about a quarter faster than the pointer walk below).
           const c = 1 - rt
+          // (Only the last rows of a block get here: eight at a time above.)
           for (let d = 0; d < D; d++) {
             n0 = 2 * n0 + c + +(scratch[o0 + col[n0]!]! >= threshold[n0]!)
             n1 = 2 * n1 + c + +(scratch[o1 + col[n1]!]! >= threshold[n1]!)
