@@ -352,6 +352,20 @@ for (const backend of MLFLOW_TEST_BACKENDS) {
         const page = search.json<{ model_versions: VersionJson[]; next_page_token?: string }>()
         expect(page.model_versions.map((v) => v.version)).toEqual(['2'])
         expect(page.next_page_token).toBeDefined()
+        const next = await t.call('GET', 'model-versions/search', {
+          filter: "name = 'mv-ops'",
+          order_by: ['version_number DESC'],
+          max_results: 1,
+          page_token: page.next_page_token,
+        })
+        expect(
+          next.json<{ model_versions: VersionJson[] }>().model_versions.map((v) => v.version),
+        ).toEqual(['1'])
+        expectMlflowError(
+          await t.call('GET', 'model-versions/search', { page_token: 'nope' }),
+          400,
+          'INVALID_PARAMETER_VALUE',
+        )
 
         const del = await t.call('DELETE', 'model-versions/delete', {
           name: 'mv-ops',
