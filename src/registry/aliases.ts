@@ -1,14 +1,8 @@
 import type { RequestContext } from '../core/index.js'
 import { checkAliasName, checkVersionNumber } from './names.js'
 import { aliasNotFound, versionNotFound, type RegistryOps } from './ops.js'
-import {
-  deleteAliasRow,
-  findAliasRow,
-  findVersionRow,
-  lockModelRow,
-  touchModelRow,
-  upsertAliasRow,
-} from './repo.js'
+import { findVersionRow, lockModelRow, touchModelRow } from './repo.js'
+import { deleteAliasRow, findAliasRow, upsertAliasRow } from './repo-aliases.js'
 
 /* Alias moves, each written with its audit entry (who, when, from which version, to which). */
 

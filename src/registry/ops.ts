@@ -19,13 +19,13 @@ import { checkModelName, checkVersionNumber } from './names.js'
 import {
   findModelRowByName,
   findVersionRow,
-  insertAuditRows,
   loadVersions,
   type Db,
   type ModelVersionRow,
   type NewRegistryAuditRow,
   type RegisteredModelRow,
 } from './repo.js'
+import { insertAuditRows } from './repo-audit.js'
 import type { RegistryRunSource } from './run-source.js'
 
 /** Collaborators of the registry service. */

@@ -58,12 +58,9 @@ import {
   deleteModelRow,
   deleteModelTagRow,
   deleteVersionTagRow,
-  findDeletedModelId,
-  findAliasRow,
   findLatestVersionRow,
   findModelRowByName,
   insertModelRow,
-  listAuditRows,
   loadModels,
   loadVersions,
   setModelTagRow,
@@ -73,6 +70,8 @@ import {
   updateVersionRow,
   type Db,
 } from './repo.js'
+import { findDeletedModelId, listAuditRows } from './repo-audit.js'
+import { findAliasRow } from './repo-aliases.js'
 import { decodeOffsetToken, encodeOffsetToken, parseFilter, parseOrderBy } from './search-filter.js'
 
 /**

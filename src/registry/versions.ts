@@ -14,7 +14,6 @@ import {
 import { modelNotFound, versionNotFound, type AuditEntry, type RegistryOps } from './ops.js'
 import { resolveRegistration } from './registration.js'
 import {
-  aliasesOfVersion,
   allocateVersionNumber,
   deleteVersionRow,
   findModelRowByName,
@@ -26,6 +25,7 @@ import {
   touchModelRow,
   updateVersionRow,
 } from './repo.js'
+import { aliasesOfVersion } from './repo-aliases.js'
 
 /*
  * The version operations of the registry service that write more than one row: registration,
