@@ -23,8 +23,8 @@ import {
   type UploadRunArtifactInput,
 } from './entities.js'
 import { hydrateRuns } from './repo.js'
-import { compileFilter, compileOrderBy } from './search/compile.js'
 import { parseFilter, parseOrderBy } from './search/filter.js'
+import { searchRunRows } from './search/search-runs.js'
 import {
   decodeOffsetToken,
   encodeOffsetToken,
@@ -89,22 +89,19 @@ export class TrackingService extends RunOps {
       opts.orderBy ?? [],
     ])
     const offset = opts.pageToken === undefined ? 0 : decodeOffsetToken(opts.pageToken, fingerprint)
-    let q = this.db
-      .selectFrom('runs')
-      .selectAll('runs')
-      .where('runs.workspace_id', '=', ctx.workspace)
-      .where('runs.experiment_id', 'in', ids)
-      .where('runs.lifecycle_stage', 'in', stagesOf(view))
-    if (filter !== undefined) q = q.where(compileFilter(filter, this.deps.metadata.dialect, 'runs'))
-    for (const clause of orderBy) {
-      for (const item of compileOrderBy(clause, 'runs')) q = q.orderBy(item.expr, item.direction)
-    }
-    const rows = await q
-      .orderBy('runs.start_time', 'desc')
-      .orderBy('runs.id')
-      .limit(maxResults + 1)
-      .offset(offset)
-      .execute()
+    const rows = await searchRunRows(
+      this.db,
+      {
+        workspace: ctx.workspace,
+        experimentIds: ids,
+        stages: stagesOf(view),
+        filter,
+        orderBy,
+        dialect: this.deps.metadata.dialect,
+      },
+      offset,
+      maxResults + 1,
+    )
     const items = await hydrateRuns(this.db, ctx.workspace, rows.slice(0, maxResults))
     return rows.length > maxResults
       ? { items, nextPageToken: encodeOffsetToken(offset + maxResults, fingerprint) }

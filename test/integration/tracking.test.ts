@@ -355,13 +355,44 @@ for (const backend of BACKENDS) {
       } while (pageToken !== undefined)
       expect(all).toEqual(['r4', 'r3', 'r2', 'r1', 'r0'])
 
+      // A metric order reads runs with a value, then NaN ones, then those without it: pages of
+      // any size concatenate to the one-page answer.
+      const nan = await t.createRun(ctx, {
+        experimentId: e.experimentId,
+        runName: 'rnan',
+        startTime: 999,
+      })
+      await t.logMetric(ctx, nan.info.runId, { key: 'acc', value: Number.NaN, timestamp: 1 })
+      const ordered = ['r3', 'r2', 'r1', 'r0', 'rnan', 'r4']
+      expect(await names('', ['metrics.acc DESC'])).toEqual(ordered)
+      for (const size of [1, 2, 4]) {
+        const seen: string[] = []
+        let token: string | undefined
+        do {
+          const page = await t.searchRuns(ctx, {
+            experimentIds: [e.experimentId],
+            orderBy: ['metrics.acc DESC'],
+            maxResults: size,
+            ...(token === undefined ? {} : { pageToken: token }),
+          })
+          seen.push(...page.items.map((r) => r.info.runName))
+          token = page.nextPageToken
+        } while (token !== undefined)
+        expect(seen, `pages of ${String(size)}`).toEqual(ordered)
+      }
+      expect(await names("tags.stage = 'prod'", ['metrics.acc ASC', 'params.model'])).toEqual([
+        'r2',
+        'r3',
+        'r4',
+      ])
+      await t.deleteRun(ctx, nan.info.runId)
       await t.deleteRun(ctx, made[0]!)
       expect(await names('')).toHaveLength(4)
       expect(
         (
           await t.searchRuns(ctx, { experimentIds: [e.experimentId], runViewType: 'DELETED_ONLY' })
         ).items.map((r) => r.info.runName),
-      ).toEqual(['r0'])
+      ).toEqual(['r0', 'rnan'])
 
       const cmp = await t.compareRuns(ctx, [made[1]!, made[5]!, made[4]!])
       expect(cmp.runs.map((r) => r.experimentName)).toEqual(['search-1', 'search-2', 'search-1'])
