@@ -196,6 +196,10 @@ for (const mode of MODES) {
       await run.logParam('p', 'a')
       const changed = await run.logParam('p', 'b').catch((err: unknown) => err)
       expect(changed).toBeInstanceOf(ValidationError)
+      // The same error in both modes: code, details and issues survive the wire.
+      expect((changed as ValidationError).code).toBe('INVALID_ARGUMENT')
+      expect((changed as ValidationError).details['key']).toBe('p')
+      expect((changed as ValidationError).issues[0]?.code).toBe('immutable')
       await run.end('FAILED')
       expect((await plinth.tracking.getRun(run.runId)).info.status).toBe('FAILED')
       const missing = await plinth.tracking.getRun('0'.repeat(32)).catch((err: unknown) => err)

@@ -30,7 +30,8 @@ export interface MlflowClientOptions {
 
 /**
  * A small client of Plinth's MLflow-compatible API (the same requests an MLflow client sends).
- * Every method rejects with a `PlatformError` rebuilt from MLflow's `{error_code, message}`:
+ * Every method rejects with a `PlatformError`: Plinth's own when the server sent it
+ * (`plinth_error`), else rebuilt from MLflow's `{error_code, message}`:
  * `RESOURCE_DOES_NOT_EXIST` → `NotFoundError`, `INVALID_PARAMETER_VALUE` → `ValidationError`,
  * and so on; an unreachable server is `UNAVAILABLE`.
  */
@@ -78,6 +79,20 @@ function errorFromResponse(status: number, text: string, what: string): Platform
     body = undefined
   }
   if (typeof body === 'object' && body !== null) {
+    if (
+      'plinth_error' in body &&
+      typeof body.plinth_error === 'object' &&
+      body.plinth_error !== null
+    ) {
+      const e = body.plinth_error as Partial<ErrorBody>
+      if (typeof e.code === 'string' && typeof e.message === 'string') {
+        return PlatformError.fromJSON({
+          code: e.code,
+          message: e.message,
+          details: e.details ?? {},
+        })
+      }
+    }
     if ('error_code' in body && typeof body.error_code === 'string') {
       const message =
         'message' in body && typeof body.message === 'string' ? body.message : body.error_code

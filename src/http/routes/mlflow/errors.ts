@@ -1,7 +1,12 @@
 import type { FastifyError } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 
-import { PlatformError, toPlatformError, type ErrorCode } from '../../../core/index.js'
+import {
+  PlatformError,
+  toPlatformError,
+  type ErrorBody,
+  type ErrorCode,
+} from '../../../core/index.js'
 
 /**
  * MLflow's `error_code` values (databricks.proto `ErrorCode`) that Plinth produces, with the
@@ -28,10 +33,15 @@ export const MLFLOW_HTTP_STATUS = Object.freeze({
 /** One of the MLflow error codes above. */
 export type MlflowErrorCode = keyof typeof MLFLOW_HTTP_STATUS
 
-/** The body of an MLflow error response. */
+/**
+ * The body of an MLflow error response. `plinth_error` carries Plinth's own error (code,
+ * message, details such as validation issues) so Plinth's SDK can rebuild it exactly; MLflow
+ * clients read only `error_code` and `message` and ignore it.
+ */
 export interface MlflowErrorBody {
   readonly error_code: MlflowErrorCode
   readonly message: string
+  readonly plinth_error?: ErrorBody
 }
 
 /**
@@ -98,7 +108,7 @@ export function toMlflowError(err: unknown): { status: number; body: MlflowError
       err.code === 'INVALID_ARGUMENT' && typeof err.details['maxBytes'] === 'number'
         ? 413
         : MLFLOW_HTTP_STATUS[code]
-    return { status, body: { error_code: code, message: err.message } }
+    return { status, body: { error_code: code, message: err.message, plinth_error: err.toJSON() } }
   }
   const fe = err as Partial<FastifyError>
   if (hasZodFastifySchemaValidationErrors(err) || fe.validation !== undefined) {
