@@ -1,4 +1,5 @@
 import { isPlatformError, type RequestContext } from '../core/index.js'
+import { findEstimatorEntry } from '../ml/index.js'
 import type { DatasetLineage, ModelVersionStatus } from './entities.js'
 import { PLINTH_MODEL_FILE, parsePlinthModelFile } from './model-file.js'
 import type { RunsUri } from './names.js'
@@ -80,6 +81,17 @@ export async function resolveRegistration(
     const bytes = await runs.readArtifact(ctx, run.id, file)
     if (bytes === undefined) return { patch: base, datasets }
     const model = parsePlinthModelFile(bytes)
+    if (findEstimatorEntry(model.kind) === undefined) {
+      // A model this build cannot load (a newer Plinth's kind, or a typo) would fail later.
+      return {
+        patch: {
+          ...base,
+          status: 'FAILED_REGISTRATION',
+          status_message: `${file}: unknown model kind '${model.kind.slice(0, 200)}'`,
+        },
+        datasets,
+      }
+    }
     return {
       patch: {
         ...base,

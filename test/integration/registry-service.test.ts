@@ -138,6 +138,15 @@ describeOnBackends('RegistryService', (backend) => {
       await f.registry.createRegisteredModel(ctx, { name })
       await f.registry.createRegisteredModel(other, { name })
       expect(await f.registry.findRegisteredModel(other, name)).toBeDefined()
+      await f.registry.createModelVersion(other, { name, source: 's3://other/1' })
+      await f.registry.setRegisteredModelAlias(other, name, 'champion', 1)
+      expect(await f.registry.findModelVersion(ctx, name, 1)).toBeUndefined()
+      expect(
+        codeOf(await rejectionOf(f.registry.getModelVersionByAlias(ctx, name, 'champion'))),
+      ).toBe('NOT_FOUND')
+      expect(
+        (await f.registry.searchModelVersions(ctx, { filter: `name = '${name}'` })).items,
+      ).toEqual([])
       await f.registry.deleteRegisteredModel(other, name)
       expect(await f.registry.findRegisteredModel(ctx, name)).toBeDefined()
     })
@@ -336,6 +345,22 @@ describeOnBackends('RegistryService', (backend) => {
       expect(v.statusMessage).toMatch(/^model\/plinth-model\.json: plinth-model\.json is malformed/)
       const err = await rejectionOf(f.registry.loadModel(ctx, `models:/${name}/1`))
       expect(err).toMatchObject({ code: 'FAILED_PRECONDITION' })
+      const future = plinthRun(f)
+      f.runs.putJson(future.id, 'model/plinth-model.json', {
+        format: 'plinth-model',
+        formatVersion: 1,
+        kind: 'tree.quantum-forest',
+        featureNames: [],
+        signature: { inputs: [], outputs: [] },
+      })
+      const v2 = await f.registry.createModelVersion(ctx, {
+        name,
+        source: `runs:/${future.id}/model`,
+      })
+      expect([v2.status, v2.statusMessage]).toEqual([
+        'FAILED_REGISTRATION',
+        "model/plinth-model.json: unknown model kind 'tree.quantum-forest'",
+      ])
     })
 
     it('refuses bad version input', async () => {
