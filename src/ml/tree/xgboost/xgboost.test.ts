@@ -167,7 +167,9 @@ describe('importXGBoostModel: rejects what it cannot import', () => {
     expect(issue('{not json').message).toMatch(/not JSON/)
     expect(issue({}).path).toBe('learner')
     const tree = (f: (t: Record<string, unknown>) => void): unknown =>
-      mutated((m) => { f(m.learner.gradient_booster.model.trees[1]!); })
+      mutated((m) => {
+        f(m.learner.gradient_booster.model.trees[1]!)
+      })
     expect(issue(tree((t) => (t['left_children'] = [1]))).path).toBe(
       'learner.gradient_booster.model.trees.1.left_children',
     )
@@ -198,6 +200,15 @@ describe('importXGBoostModel: rejects what it cannot import', () => {
     expect(
       issue(tree((t) => (t['split_type'] = (t['split_type'] as number[]).map(() => 1)))).message,
     ).toMatch(/categorical splits are not supported/)
+  })
+
+  it('rejects a malformed saved state field by field', () => {
+    const state = importXGBoostModel(fixture('multi3_depth3').model).toJSON()
+    const load = (patch: Record<string, unknown>): unknown =>
+      loadModel({ ...state, state: { ...state.state, ...patch } })
+    expect(() => load({ objective: 'rank:ndcg' })).toThrow(ValidationError)
+    expect(() => load({ features: [{ name: 'a', dtype: 'f64' }] })).toThrow(/expected 5 features/)
+    expect(() => load({ ensemble: { trees: 'no' } })).toThrow(/ensemble.trees: expected an array/)
   })
 
   it('is not trainable', () => {
