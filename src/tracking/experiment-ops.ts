@@ -221,12 +221,8 @@ export class ExperimentOps {
     )
     const fingerprint = digestOf(['experiments', view, opts.filter ?? '', opts.orderBy ?? []])
     const offset = opts.pageToken === undefined ? 0 : decodeOffsetToken(opts.pageToken, fingerprint)
-    if (
-      ctx.workspace === 'default' ||
-      (await this.deps.workspaces.findWorkspace(ctx, ctx.workspace))
-    ) {
-      await this.ensureDefaultExperiment(ctx)
-    }
+    // The Default experiment is listed like any other, so make sure it is there.
+    await this.ensureDefaultExperiment(ctx)
     let q = this.db
       .selectFrom('experiments')
       .selectAll()

@@ -138,7 +138,7 @@ describe('run handles', () => {
         await backend.logBatch(runId, input)
       },
     }
-    const client = createTrackingClient(flaky, { captureEnvironment: false })
+    const client = createTrackingClient(flaky, { captureEnvironment: false, retryDelaysMs: [] })
     const run = await client.startRun({ runName: 'flaky' })
     run.logMetric('x', 1)
     await run.flush()
@@ -154,6 +154,25 @@ describe('run handles', () => {
     await expect(run.end()).rejects.toMatchObject({ code: 'UNAVAILABLE' })
     expect((await backend.getMetricHistory(run.runId, 'x')).items.map((p) => p.value)).toEqual([3])
     expect((await client.getRun(run.runId)).info.status).toBe('FINISHED')
+  })
+
+  it('retry a flush the store refused as unavailable', async () => {
+    let refusals = 2
+    const busy: TrackingBackend = {
+      ...backend,
+      async logBatch(runId, input) {
+        if (input.metrics !== undefined && refusals > 0) {
+          refusals--
+          throw new PlatformError('UNAVAILABLE', 'the SQLite metadata database is locked')
+        }
+        await backend.logBatch(runId, input)
+      },
+    }
+    const client = createTrackingClient(busy, { captureEnvironment: false, retryDelaysMs: [1, 1] })
+    const run = await client.startRun({ runName: 'busy' })
+    run.logMetric('x', 1)
+    await run.end()
+    expect((await backend.getMetricHistory(run.runId, 'x')).items).toHaveLength(1)
   })
 
   it('nest runs, log artifacts (bytes, streams, files) and dataset inputs', async () => {

@@ -58,6 +58,7 @@ export interface TrackingClient {
 const DEFAULTS = {
   flushSize: 10_000,
   flushIntervalMs: 1000,
+  retryDelaysMs: [50, 200, 800],
   captureEnvironment: true,
   flushOnExit: true,
 } satisfies Partial<TrackingClientOptions>
@@ -121,7 +122,11 @@ export function createTrackingClient(
       const handle = new RunHandle(run.info, {
         backend,
         clock,
-        options: { flushSize: opts.flushSize, flushIntervalMs: opts.flushIntervalMs },
+        options: {
+          flushSize: opts.flushSize,
+          flushIntervalMs: opts.flushIntervalMs,
+          retryDelaysMs: opts.retryDelaysMs,
+        },
         onEnd: (h) => {
           open.delete(h)
           if (open.size === 0) watch(false)

@@ -36,6 +36,12 @@ export interface RunHandleOptions {
   readonly flushSize?: number
   /** The longest a point waits in the buffer, ms. @default 1000 */
   readonly flushIntervalMs?: number
+  /**
+   * Waits before retrying a flush that failed with `UNAVAILABLE` (one retry per entry). A retry
+   * after a request the server did commit would store its points twice; SQLite's lock timeouts
+   * commit nothing. @default [50, 200, 800]
+   */
+  readonly retryDelaysMs?: readonly number[]
 }
 
 /** @internal What the client gives a handle. */
@@ -177,10 +183,23 @@ export class RunHandle {
     const batch = this.buffer
     this.buffer = []
     this.chain = this.chain.then(async () => {
-      try {
-        await this.deps.backend.logBatch(this.runId, { metrics: batch })
-      } catch (err) {
-        this.failure ??= err
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.deps.backend.logBatch(this.runId, { metrics: batch })
+          return
+        } catch (err) {
+          // A store that is briefly unavailable (SQLite locked by another writer past its busy
+          // timeout, a server restarting) gets a few more tries before the points are given up.
+          const delay = this.deps.options.retryDelaysMs[attempt]
+          if (
+            !(err instanceof PlatformError && err.code === 'UNAVAILABLE') ||
+            delay === undefined
+          ) {
+            this.failure ??= err
+            return
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay))
+        }
       }
     })
     return this.chain
