@@ -289,6 +289,24 @@ describe('GBDT behaviour', () => {
     expect(balanced).toBeGreaterThan(plain)
   })
 
+  it('fits the asked quantile with the quantile loss', () => {
+    const { X, y } = bigData(3000)
+    const yc = createColumn({ name: 'y', dtype: 'f64', values: y })
+    for (const alpha of [0.1, 0.9]) {
+      const model = new GBDTRegressor({
+        objective: 'quantile',
+        quantileAlpha: alpha,
+        nEstimators: 50,
+        maxDepth: 3,
+        learningRate: 0.2,
+      }).fit(X, yc)
+      const pred = model.predict(X).values as Float64Array
+      let below = 0
+      for (let i = 0; i < y.length; i++) if (y[i]! <= pred[i]!) below++
+      expect(Math.abs(below / y.length - alpha)).toBeLessThan(0.03)
+    }
+  })
+
   it('grows at most maxLeaves leaves with the lossguide policy', () => {
     const { X, y } = bigData(2000)
     const model = new GBDTRegressor({
