@@ -7,6 +7,8 @@ import { registerMlflowArtifactRoutes } from './mlflow-artifacts.js'
 import { registerModelVersionRoutes } from './model-versions.js'
 import { registerRegisteredModelRoutes } from './registered-models.js'
 import { registerExperimentRoutes } from './experiments.js'
+import { registerMetricRoutes } from './metrics.js'
+import { registerRunArtifactRoutes } from './run-artifacts.js'
 import { registerRunRoutes } from './runs.js'
 
 /** The services behind the MLflow-compatible API. */
@@ -67,6 +69,8 @@ export async function registerMlflowRoutes(
         )
         registerExperimentRoutes(scope, deps.tracking)
         registerRunRoutes(scope, deps.tracking)
+        registerMetricRoutes(scope, deps.tracking)
+        registerRunArtifactRoutes(scope, deps.tracking)
         if (deps.registry !== undefined) {
           registerRegisteredModelRoutes(scope, deps.registry)
           registerModelVersionRoutes(scope, deps.registry)

@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
-import type { Metric, TrackingService } from '../../../tracking/index.js'
+import type { TrackingService } from '../../../tracking/index.js'
 import { contextOf } from '../../context.js'
-import { parseArtifactPath } from './artifact-path.js'
-import { MlflowError, invalidParameter } from './errors.js'
-import { toMlflowFileInfo, toMlflowMetric, toMlflowRun, toMlflowRunInfo } from './tracking-dto.js'
+import { invalidParameter } from './errors.js'
+import { toMlflowRun, toMlflowRunInfo } from './tracking-dto.js'
 import {
   compact,
   double,
@@ -15,19 +14,13 @@ import {
   keyValue,
   repeated,
   required,
+  runIdOf,
+  runRef,
   runStatus,
   viewType,
 } from './wire.js'
 
 const TAGS = ['mlflow: tracking'] as const
-
-// MLflow clients send both `run_id` and the deprecated `run_uuid`; either names the run.
-const runRef = { run_id: z.string().optional(), run_uuid: z.string().optional() }
-type RunRef = { readonly run_id?: string | undefined; readonly run_uuid?: string | undefined }
-
-function runIdOf(body: RunRef): string {
-  return required(body.run_id ?? body.run_uuid, 'run_id')
-}
 
 const metricSchema = z.object({
   key: z.string(),
@@ -38,30 +31,10 @@ const metricSchema = z.object({
 
 const LOG_MODEL_HISTORY = 'mlflow.log-model.history'
 
-/** Runs per `get-history-bulk-interval` request (MLflow's `MAX_RUNS_GET_METRIC_HISTORY_BULK`). */
-const MAX_BULK_RUNS = 100
-/** Steps per run in `get-history-bulk-interval` (MLflow's `MAX_RESULTS_PER_RUN`). */
-const MAX_BULK_POINTS = 2500
-
-/**
- * At most `n` of the distinct `steps`, evenly spaced, always keeping the first and the last
- * (how MLflow samples a long history for charts).
- */
-function sampleSteps(steps: number[], n: number): Set<number> {
-  steps.sort((a, b) => a - b)
-  if (steps.length <= n) return new Set(steps)
-  if (n === 1) return new Set(steps.slice(-1))
-  const keep = new Set<number>()
-  for (let i = 0; i < n; i++) {
-    keep.add(steps[Math.round((i * (steps.length - 1)) / (n - 1))] ?? 0)
-  }
-  return keep
-}
-
 /** Largest JSON body of `runs/log-batch` (MLflow: "at most 1 MB"). */
 const LOG_BATCH_BODY_LIMIT = 1024 * 1024
 
-/** MLflow `runs/*`, `metrics/get-history` and `artifacts/list` (§1.3 of the reference). */
+/** MLflow `runs/*` (§1.3 of the reference). */
 export function registerRunRoutes(app: FastifyInstance, tracking: TrackingService): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
 
@@ -377,140 +350,4 @@ export function registerRunRoutes(app: FastifyInstance, tracking: TrackingServic
       return {}
     },
   )
-
-  r.get(
-    '/mlflow/metrics/get-history',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Every point of one metric of a run, by step then timestamp, paginated.',
-        querystring: z.object({
-          ...runRef,
-          metric_key: z.string().optional(),
-          page_token: z.string().optional(),
-          max_results: int32.optional(),
-        }),
-      },
-    },
-    async (req) => {
-      const q = req.query
-      const page = await tracking.getMetricHistory(
-        contextOf(req),
-        runIdOf(q),
-        required(q.metric_key, 'metric_key'),
-        {
-          ...(q.max_results === undefined ? {} : { maxResults: q.max_results }),
-          ...(q.page_token === undefined || q.page_token === '' ? {} : { pageToken: q.page_token }),
-        },
-      )
-      return compact({
-        metrics: page.items.map(toMlflowMetric),
-        next_page_token: page.nextPageToken,
-      })
-    },
-  )
-
-  r.get(
-    '/mlflow/metrics/get-history-bulk-interval',
-    {
-      schema: {
-        tags: TAGS,
-        summary:
-          'One metric of up to 100 runs, sampled to at most max_results steps per run (MLflow UI charts).',
-        querystring: z.object({
-          run_ids: repeated(z.string()).optional(),
-          metric_key: z.string().optional(),
-          start_step: int64.optional(),
-          end_step: int64.optional(),
-          max_results: int32.optional(),
-        }),
-      },
-    },
-    async (req) => {
-      const q = req.query
-      const runIds = q.run_ids ?? []
-      if (runIds.length === 0) required(undefined, 'run_ids')
-      if (runIds.length > MAX_BULK_RUNS) {
-        throw invalidParameter(
-          `Invalid value for 'run_ids': at most ${String(MAX_BULK_RUNS)} runs per request`,
-        )
-      }
-      const key = required(q.metric_key, 'metric_key')
-      const maxResults = q.max_results ?? MAX_BULK_POINTS
-      if (maxResults < 1 || maxResults > MAX_BULK_POINTS) {
-        throw invalidParameter(
-          `Invalid value for 'max_results': must be from 1 to ${String(MAX_BULK_POINTS)}`,
-        )
-      }
-      const ctx = contextOf(req)
-      const out: (ReturnType<typeof toMlflowMetric> & { run_id: string })[] = []
-      for (const runId of [...new Set(runIds)].sort()) {
-        const points: Metric[] = []
-        let pageToken: string | undefined
-        do {
-          const page = await tracking.getMetricHistory(ctx, runId, key, {
-            ...(pageToken === undefined ? {} : { pageToken }),
-          })
-          for (const m of page.items) {
-            if (q.start_step !== undefined && m.step < q.start_step) continue
-            if (q.end_step !== undefined && m.step > q.end_step) continue
-            points.push(m)
-          }
-          pageToken = page.nextPageToken
-        } while (pageToken !== undefined)
-        const keep = sampleSteps([...new Set(points.map((m) => m.step))], maxResults)
-        for (const m of points) {
-          if (keep.has(m.step)) out.push({ ...toMlflowMetric(m), run_id: runId })
-        }
-      }
-      return compact({ metrics: out })
-    },
-  )
-
-  r.get(
-    '/mlflow/artifacts/list',
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'List one directory of a run’s artifacts.',
-        querystring: z.object({
-          ...runRef,
-          path: z.string().optional(),
-          page_token: z.string().optional(),
-        }),
-      },
-    },
-    async (req) => {
-      const q = req.query
-      const ctx = contextOf(req)
-      const runId = runIdOf(q)
-      const path = parseArtifactPath(q.path ?? '', 'path', { allowEmpty: true })
-      const page = await tracking.listRunArtifacts(ctx, runId, {
-        ...(path === '' ? {} : { path }),
-        ...(q.page_token === undefined || q.page_token === '' ? {} : { pageToken: q.page_token }),
-      })
-      return compact({
-        root_uri: page.rootUri,
-        files: page.items.map((f) => toMlflowFileInfo(f)),
-        next_page_token: page.nextPageToken,
-      })
-    },
-  )
-
-  // Presigned URLs need a store that signs URLs (S3 and kin); files reach Plinth's store through
-  // the mlflow-artifacts proxy instead, which MLflow clients fall back to.
-  for (const kind of ['upload', 'download']) {
-    r.post(
-      `/mlflow/artifacts/presigned-${kind}-url`,
-      {
-        schema: { tags: TAGS, summary: `A presigned ${kind} URL (not supported: use the proxy).` },
-      },
-      async () => {
-        throw new MlflowError(
-          'NOT_IMPLEMENTED',
-          `Presigned ${kind} URLs are not supported; use the mlflow-artifacts proxy`,
-        )
-      },
-    )
-  }
 }

@@ -124,3 +124,17 @@ export function toJsonDouble(v: number): number | string {
   if (v === Number.NEGATIVE_INFINITY) return '-Infinity'
   return v
 }
+
+/**
+ * The run a request names: MLflow clients send both `run_id` and the deprecated `run_uuid`;
+ * either names the run.
+ */
+export const runRef = { run_id: z.string().optional(), run_uuid: z.string().optional() }
+
+/** The run id of a request with `runRef` fields; INVALID_PARAMETER_VALUE when neither is set. */
+export function runIdOf(body: {
+  readonly run_id?: string | undefined
+  readonly run_uuid?: string | undefined
+}): string {
+  return required(body.run_id ?? body.run_uuid, 'run_id')
+}
