@@ -1,3 +1,6 @@
+import type { DuckDBDataChunk } from '@duckdb/node-api'
+
+import { DistinctCounter } from './distinct.js'
 import { quoteIdent, valueText, type DuckSession } from './duckdb-session.js'
 import { pearsonMatrix, sampleQuantiles, type SampleColumn } from './sample-stats.js'
 
@@ -311,12 +314,19 @@ export async function profileTable(
           })
         : []
       const isNarrow = new Set(narrow)
+      // Exact distinct counts of large numeric columns: counted here from one streamed pass that
+      // also bins their histograms (see distinct.ts), instead of a DISTINCT and a histogram pass.
+      const streamed =
+        large && !approx
+          ? numericCols.filter((c) => !isNarrow.has(c) && doublesExactly(c, statsOf(c)))
+          : []
+      const isStreamed = new Set(streamed)
       await all([
         onFork(session, (s) =>
           histograms(
             s,
             t,
-            numericCols.filter((c) => !isNarrow.has(c)),
+            numericCols.filter((c) => !isNarrow.has(c) && !isStreamed.has(c)),
             found,
             bins,
           ),
@@ -332,12 +342,24 @@ export async function profileTable(
         }),
         (async () => {
           await valueCounts(session, t, narrow, found, { bins, topK })
-          await distinctAndTop(
+          await all([
+            onFork(session, (s) =>
+              streamedDistinctAndHistograms(s, t, streamed, found, { bins, rowCount }),
+            ),
+            distinctCounts(
+              session,
+              t,
+              rest.filter((c) => !isNarrow.has(c) && !isStreamed.has(c)),
+              found,
+              { approx, large },
+            ),
+          ])
+          await topValues(
             session,
             t,
             rest.filter((c) => !isNarrow.has(c)),
             found,
-            { approx, large, topK },
+            topK,
           )
         })(),
       ])
@@ -566,16 +588,15 @@ async function valueCounts(
 }
 
 /**
- * Distinct counts (into each column's stats) and top-k values of columns not grouped already:
- * exact where required (or for non-numeric columns), HyperLogLog estimates otherwise. Top-k goes
- * to everything that is not a continuous number (and to numbers with at most 20 values).
+ * Distinct counts (into each column's stats) of columns not grouped or streamed already: exact
+ * where required (or for non-numeric columns), HyperLogLog estimates otherwise.
  */
-async function distinctAndTop(
+async function distinctCounts(
   session: DuckSession,
   t: string,
   columns: readonly Col[],
   found: Found,
-  opts: { approx: boolean; large: boolean; topK: number },
+  opts: { approx: boolean; large: boolean },
 ): Promise<void> {
   const statsOf = (c: Col): Stats | undefined => found.stats.get(c.name)
   const setDistinct = (c: Col | undefined, d: unknown): void => {
@@ -610,16 +631,29 @@ async function distinctAndTop(
       })
     }
   }
+}
 
-  // Columns with few values get exact value counts from one batched `histogram()` pass (keys
-  // turned to text after counting); others a GROUP BY of their own.
+/**
+ * Top-k values of columns not grouped already, once their distinct counts are known: everything
+ * that is not a continuous number (and numbers with at most 20 values). Columns with few values
+ * get exact value counts from one batched `histogram()` pass (keys turned to text after
+ * counting); others a GROUP BY of their own.
+ */
+async function topValues(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+  topK: number,
+): Promise<void> {
+  const statsOf = (c: Col): Stats | undefined => found.stats.get(c.name)
   const wantTop = columns.filter((c) => {
     const s = statsOf(c)
     return s !== undefined && s.count > 0 && !(c.numeric && s.distinct > 20)
   })
   const few = wantTop.filter((c) => (statsOf(c)?.distinct ?? 0) <= 1000)
   const rank = (entries: TopValues): TopValues =>
-    entries.sort((a, b) => b.count - a.count || cmpText(a.value, b.value)).slice(0, opts.topK)
+    entries.sort((a, b) => b.count - a.count || cmpText(a.value, b.value)).slice(0, topK)
   for (const batch of chunks(few, BATCH)) {
     const exprs = batch.map((c, i) => `histogram(${groupExpr(c)}) AS t${String(i)}`)
     const cols = batch.map(
@@ -642,12 +676,113 @@ async function distinctAndTop(
   const isFew = new Set(few)
   for (const c of wantTop.filter((x) => !isFew.has(x))) {
     const rows = await session.rows(
-      `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${String(opts.topK)}`,
+      `SELECT v::VARCHAR AS v, n FROM (SELECT ${groupExpr(c)} AS v, count(*) AS n FROM ${t} WHERE ${c.q} IS NOT NULL GROUP BY 1) ORDER BY 2 DESC, 1 LIMIT ${String(topK)}`,
     )
     found.tops.set(
       c.name,
       rows.map((r) => ({ value: valueText(r['v']), count: Number(r['n']) })),
     )
+  }
+}
+
+/** Values held per streamed pass (8 bytes each): columns of a large table go in batches. */
+const STREAM_VALUES = 16 << 20
+
+/** Largest magnitude below which every integer is a distinct double. */
+const EXACT_INT = 2 ** 53
+
+/**
+ * Whether a numeric column's values are told apart exactly as doubles: floating columns, and
+ * integer columns within ±2^53 (DECIMAL and 128-bit integers are counted by DuckDB).
+ */
+function doublesExactly(c: Col, s: Stats | undefined): boolean {
+  if (FLOATING.test(c.type)) return true
+  if (!INTEGER.test(c.type) || /HUGEINT/.test(c.type)) return false
+  return (
+    typeof s?.min === 'number' &&
+    typeof s.max === 'number' &&
+    Math.abs(s.min) < EXACT_INT &&
+    Math.abs(s.max) < EXACT_INT
+  )
+}
+
+/**
+ * The values of column `j` of a chunk of DOUBLE columns without NULLs. The node API keeps them
+ * in a Float64Array over DuckDB's vector (read without a copy where it is there; value by value
+ * otherwise).
+ */
+function chunkDoubles(chunk: DuckDBDataChunk, j: number): Float64Array {
+  const vector = chunk.getColumnVector(j)
+  const items = (vector as unknown as { items?: unknown }).items
+  if (items instanceof Float64Array && items.length === chunk.rowCount) return items
+  const out = new Float64Array(chunk.rowCount)
+  for (let i = 0; i < out.length; i++) {
+    const v = vector.getItem(i)
+    out[i] = typeof v === 'number' ? v : Number.NaN
+  }
+  return out
+}
+
+/**
+ * Adds the finite values of `xs` to their equal-width bins: the last b with edges[b] ≤ x, as
+ * `binOf` finds it, from the arithmetic guess corrected against the edges themselves.
+ */
+function binInto(counts: Float64Array, edges: Float64Array, xs: Float64Array): void {
+  const bins = counts.length
+  const lo = edges[0] ?? 0
+  const width = ((edges[bins] ?? 0) - lo) / bins
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] ?? Number.NaN
+    if (x - x !== 0) continue
+    let b = Math.floor((x - lo) / width)
+    if (!(b >= 0)) b = 0
+    else if (b > bins - 1) b = bins - 1
+    while (b > 0 && (edges[b] ?? 0) > x) b--
+    while (b < bins - 1 && (edges[b + 1] ?? 0) <= x) b++
+    counts[b] = (counts[b] ?? 0) + 1
+  }
+}
+
+/**
+ * Exact distinct counts and equal-width histograms of numeric columns, from one streamed pass
+ * over the columns as doubles (missing and non-finite values as NaN, skipped here), a batch of
+ * columns at a time so that at most `STREAM_VALUES` values are held.
+ */
+async function streamedDistinctAndHistograms(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+  opts: { bins: number; rowCount: number },
+): Promise<void> {
+  const perPass = Math.max(1, Math.floor(STREAM_VALUES / Math.max(1, opts.rowCount)))
+  for (const batch of chunks(columns, perPass)) {
+    const edges = batch.map((c) => Float64Array.from(edgesOf(found.stats.get(c.name), opts.bins)))
+    const counts = batch.map(() => new Float64Array(opts.bins))
+    const counters = batch.map(() => new DistinctCounter(opts.rowCount))
+    const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
+    const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
+    for (;;) {
+      const chunk = await result.fetchChunk()
+      if (chunk === null || chunk.rowCount === 0) break
+      batch.forEach((_, j) => {
+        const xs = chunkDoubles(chunk, j)
+        counters[j]?.add(xs)
+        const into = counts[j]
+        const e = edges[j]
+        if (into !== undefined && e !== undefined) binInto(into, e, xs)
+      })
+    }
+    batch.forEach((c, j) => {
+      const s = found.stats.get(c.name)
+      if (s !== undefined) s.distinct = counters[j]?.count() ?? 0
+      found.hist.set(c.name, {
+        edges: Array.from(edges[j] ?? []),
+        counts: Array.from(counts[j] ?? []),
+      })
+      // The counter's values are dropped here, before the next batch is read.
+      counters[j] = new DistinctCounter(0)
+    })
   }
 }
 
