@@ -33,7 +33,7 @@ function ensemble(seed: number, nFeatures: number, nOutputs: number) {
 describe('createPredictPool', () => {
   it('predicts on two threads exactly as on one (shared and unshared inputs)', () => {
     const e = ensemble(3, 5, 3)
-    const nRows = 20_000
+    const nRows = 9000
     const rng = createRng(4)
     const X = Float32Array.from({ length: nRows * 5 }, () =>
       rng.float() < 0.1 ? NaN : rng.normal(),
