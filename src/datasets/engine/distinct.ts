@@ -46,6 +46,11 @@ export class DistinctCounter {
     this.n = n
   }
 
+  /** The finite values added so far (−0 as 0), in order; a view, valid until the next `add`. */
+  finite(): Float64Array {
+    return this.values.subarray(0, this.n)
+  }
+
   /** The number of distinct values added so far. */
   count(): number {
     return countDistinct(this.values.subarray(0, this.n))

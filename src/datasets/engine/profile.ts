@@ -297,7 +297,21 @@ export async function profileTable(
   await all([
     onFork(session, (s) => groupedColumns(s, t, grouped, found, topK)),
     (async () => {
-      await basicStats(session, t, rest, found)
+      // Numeric columns of large tables whose values are doubles exactly (DOUBLE and integers;
+      // FLOAT prints its bounds as floats, DECIMAL and 128-bit integers are DuckDB's) come to
+      // JavaScript in one streamed pass that gives their moments, bounds, histogram and exact
+      // distinct count (see distinct.ts), instead of an aggregate, a histogram and a DISTINCT.
+      const inJs = large && !approx ? rest.filter(streamable) : []
+      const isInJs = new Set(inJs)
+      await all([
+        basicStats(
+          session,
+          t,
+          rest.filter((c) => !isInJs.has(c)),
+          found,
+        ),
+        onFork(session, (s) => streamedStats(s, t, inJs, found, { bins, rowCount })),
+      ])
       const numericCols = rest.filter((c) => {
         const st = statsOf(c)
         return c.numeric && typeof st?.min === 'number' && typeof st.max === 'number'
@@ -306,6 +320,7 @@ export async function profileTable(
         ? numericCols.filter((c) => {
             const st = statsOf(c)
             return (
+              !isInJs.has(c) &&
               INTEGER.test(c.type) &&
               typeof st?.min === 'number' &&
               typeof st.max === 'number' &&
@@ -314,19 +329,14 @@ export async function profileTable(
           })
         : []
       const isNarrow = new Set(narrow)
-      // Exact distinct counts of large numeric columns: counted here from one streamed pass that
-      // also bins their histograms (see distinct.ts), instead of a DISTINCT and a histogram pass.
-      const streamed =
-        large && !approx
-          ? numericCols.filter((c) => !isNarrow.has(c) && doublesExactly(c, statsOf(c)))
-          : []
-      const isStreamed = new Set(streamed)
+      // Integers beyond ±2^53 may share a double: DuckDB counts those.
+      const counted = new Set(inJs.filter((c) => doublesExactly(c, statsOf(c))))
       await all([
         onFork(session, (s) =>
           histograms(
             s,
             t,
-            numericCols.filter((c) => !isNarrow.has(c) && !isStreamed.has(c)),
+            numericCols.filter((c) => !isNarrow.has(c) && !isInJs.has(c)),
             found,
             bins,
           ),
@@ -342,18 +352,13 @@ export async function profileTable(
         }),
         (async () => {
           await valueCounts(session, t, narrow, found, { bins, topK })
-          await all([
-            onFork(session, (s) =>
-              streamedDistinctAndHistograms(s, t, streamed, found, { bins, rowCount }),
-            ),
-            distinctCounts(
-              session,
-              t,
-              rest.filter((c) => !isNarrow.has(c) && !isStreamed.has(c)),
-              found,
-              { approx, large },
-            ),
-          ])
+          await distinctCounts(
+            session,
+            t,
+            rest.filter((c) => !isNarrow.has(c) && !counted.has(c)),
+            found,
+            { approx, large },
+          )
           await topValues(
             session,
             t,
@@ -743,12 +748,30 @@ function binInto(counts: Float64Array, edges: Float64Array, xs: Float64Array): v
   }
 }
 
+/** Numeric columns whose values the streamed pass reads as doubles without loss of bounds. */
+const streamable = (c: Col): boolean =>
+  c.type === 'DOUBLE' || (INTEGER.test(c.type) && !/HUGEINT/.test(c.type))
+
+/** Σ xs with Neumaier's compensation (the mean and variance of a million values stay exact). */
+function compensatedSum(xs: Float64Array, shift: number, square: boolean): number {
+  let sum = 0
+  let c = 0
+  for (let i = 0; i < xs.length; i++) {
+    const d = (xs[i] ?? 0) - shift
+    const v = square ? d * d : d
+    const t = sum + v
+    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum
+    sum = t
+  }
+  return sum + c
+}
+
 /**
- * Exact distinct counts and equal-width histograms of numeric columns, from one streamed pass
- * over the columns as doubles (missing and non-finite values as NaN, skipped here), a batch of
- * columns at a time so that at most `STREAM_VALUES` values are held.
+ * Count, bounds, mean, sample standard deviation, equal-width histogram and exact distinct count
+ * of numeric columns, from one streamed pass over them as doubles (missing and non-finite values
+ * as NaN, skipped), a batch of columns at a time so that at most `STREAM_VALUES` are held.
  */
-async function streamedDistinctAndHistograms(
+async function streamedStats(
   session: DuckSession,
   t: string,
   columns: readonly Col[],
@@ -757,30 +780,46 @@ async function streamedDistinctAndHistograms(
 ): Promise<void> {
   const perPass = Math.max(1, Math.floor(STREAM_VALUES / Math.max(1, opts.rowCount)))
   for (const batch of chunks(columns, perPass)) {
-    const edges = batch.map((c) => Float64Array.from(edgesOf(found.stats.get(c.name), opts.bins)))
-    const counts = batch.map(() => new Float64Array(opts.bins))
     const counters = batch.map(() => new DistinctCounter(opts.rowCount))
     const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
     const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
     for (;;) {
       const chunk = await result.fetchChunk()
       if (chunk === null || chunk.rowCount === 0) break
-      batch.forEach((_, j) => {
-        const xs = chunkDoubles(chunk, j)
-        counters[j]?.add(xs)
-        const into = counts[j]
-        const e = edges[j]
-        if (into !== undefined && e !== undefined) binInto(into, e, xs)
+      counters.forEach((counter, j) => {
+        counter.add(chunkDoubles(chunk, j))
       })
     }
     batch.forEach((c, j) => {
-      const s = found.stats.get(c.name)
-      if (s !== undefined) s.distinct = counters[j]?.count() ?? 0
-      found.hist.set(c.name, {
-        edges: Array.from(edges[j] ?? []),
-        counts: Array.from(counts[j] ?? []),
-      })
-      // The counter's values are dropped here, before the next batch is read.
+      const xs = counters[j]?.finite() ?? new Float64Array(0)
+      const n = xs.length
+      let lo = Number.POSITIVE_INFINITY
+      let hi = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        const x = xs[i] ?? 0
+        if (x < lo) lo = x
+        if (x > hi) hi = x
+      }
+      const mean = n === 0 ? null : compensatedSum(xs, 0, false) / n
+      const std =
+        mean === null || n < 2 ? null : Math.sqrt(compensatedSum(xs, mean, true) / (n - 1))
+      const stats: Stats = {
+        ...emptyStats(),
+        count: n,
+        min: n === 0 ? null : lo,
+        max: n === 0 ? null : hi,
+        mean,
+        std,
+        distinct: counters[j]?.count() ?? 0,
+      }
+      found.stats.set(c.name, stats)
+      if (n > 0) {
+        const edges = Float64Array.from(edgesOf(stats, opts.bins))
+        const counts = new Float64Array(opts.bins)
+        binInto(counts, edges, xs)
+        found.hist.set(c.name, { edges: Array.from(edges), counts: Array.from(counts) })
+      }
+      // The values are dropped here, before the next batch is read.
       counters[j] = new DistinctCounter(0)
     })
   }
