@@ -6,6 +6,7 @@ import { ValidationError } from '../../../core/index.js'
 import type { Frame } from '../../../frame/index.js'
 import { toMatrix, toMatrix32 } from '../../base/index.js'
 
+import { PARALLEL_MIN_ROWS, createPredictPool } from './pool.js'
 import { predictRaw, predictRowInto, type FeatureRows } from './predict.js'
 
 import type { TreeEnsemble } from './types.js'
@@ -83,6 +84,12 @@ export interface PredictFrameOptions {
   readonly output?: 'raw' | 'response'
   /** The estimator kind, for error messages. */
   readonly kind?: string
+  /**
+   * Threads for large frames (the caller plus workers, see `createPredictPool`); results are
+   * identical for any count. Frames under {@link PARALLEL_MIN_ROWS} rows use one thread.
+   * @default 1
+   */
+  readonly nThreads?: number
 }
 
 /**
@@ -111,6 +118,16 @@ export function predictFrame(
   const opts = { allowMissing: true, allowNonFinite: true, kind }
   const m = e.precision === 'f32' ? toMatrix32(X, opts) : toMatrix(X, opts)
   const out = new Float64Array(X.nRows * e.nOutputs)
-  predictRaw(e, m.data, X.nRows, out)
+  const nThreads = options.nThreads ?? 1
+  if (nThreads > 1 && X.nRows >= PARALLEL_MIN_ROWS) {
+    const pool = createPredictPool(e, { nThreads })
+    try {
+      pool.predictRaw(m.data, X.nRows, out)
+    } finally {
+      pool.close()
+    }
+  } else {
+    predictRaw(e, m.data, X.nRows, out)
+  }
   return options.output === 'raw' ? out : applyLink(e, out, X.nRows, out)
 }

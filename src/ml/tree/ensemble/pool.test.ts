@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 
 import { createRng } from '../../../core/index.js'
 
-import { TreeBuilder, createPredictPool, makeEnsemble, predictRaw } from './index.js'
+import { createColumn, createFrame } from '../../../frame/index.js'
+
+import { TreeBuilder, createPredictPool, makeEnsemble, predictFrame, predictRaw } from './index.js'
 
 function ensemble(seed: number, nFeatures: number, nOutputs: number) {
   const rng = createRng(seed)
@@ -57,5 +59,21 @@ describe('createPredictPool', () => {
       pool.close()
     }
     expect(pool.threads).toBe(1)
+  })
+
+  it('serves predictFrame with nThreads on large frames, identically', () => {
+    const e = ensemble(5, 3, 1)
+    const rng = createRng(6)
+    const n = 50_000
+    const X = createFrame(
+      ['a', 'b', 'c'].map((name) =>
+        createColumn({
+          name,
+          dtype: 'f64',
+          values: Float64Array.from({ length: n }, () => rng.normal()),
+        }),
+      ),
+    )
+    expect(predictFrame(e, X, { nThreads: 2 })).toEqual(predictFrame(e, X))
   })
 })

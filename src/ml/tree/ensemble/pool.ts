@@ -32,6 +32,12 @@ const CHUNK_ROWS = 2048
 /** Below this many rows a call runs on the calling thread alone (waking workers costs more). */
 const MIN_PARALLEL_ROWS = 8192
 
+/**
+ * Frames with fewer rows are predicted on one thread by `predictFrame` even when asked for more:
+ * starting a worker (tens of ms) costs more than it saves.
+ */
+export const PARALLEL_MIN_ROWS = 50_000
+
 /** How long a call waits for a worker that has not started before giving up on it (ms). */
 const WORKER_WAIT_MS = 30_000
 
