@@ -25,7 +25,6 @@ import { spawnFunctionWorker } from '../../base/index.js'
 
 import {
   FEATURE_DOUBLES,
-  HIST_KERNEL_PARAMS,
   accumulateFeatures,
   fillGoLeft,
   histKernel,
@@ -312,7 +311,6 @@ export function createHistogramEngine(
       histDoubles,
       kernelRows: histKernelSource(nFeatures, false),
       kernelContig: histKernelSource(nFeatures, true),
-      params: [...HIST_KERNEL_PARAMS],
       cells: CTRL,
       featureDoubles: FEATURE_DOUBLES,
     }
@@ -529,7 +527,6 @@ interface HistWorkerData {
   readonly histDoubles: number
   readonly kernelRows: string
   readonly kernelContig: string
-  readonly params: string[]
   readonly cells: typeof CTRL
   readonly featureDoubles: number
 }
@@ -559,9 +556,9 @@ function histWorkerMain(d: HistWorkerData): void {
   const TASK_W = 4
   const bins32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >>> 2)
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const kRows = new Function(...d.params, d.kernelRows) as (...a: unknown[]) => void
+  const kRows = (new Function(d.kernelRows) as () => (...a: unknown[]) => void)()
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const kContig = new Function(...d.params, d.kernelContig) as (...a: unknown[]) => void
+  const kContig = (new Function(d.kernelContig) as () => (...a: unknown[]) => void)()
   for (;;) {
     const r = Atomics.load(control, cells.ready)
     if (r < 0) return
