@@ -47,8 +47,8 @@ function time(label: string, fn: () => void): number {
   return t[0]!
 }
 
-const withRows = histKernel(nFeatures, false)
-const contiguous = histKernel(nFeatures, true)
+const withRows = histKernel(nFeatures, 'rows')
+const contiguous = histKernel(nFeatures, 'contiguous')
 time('unrolled, row index list', () => {
   withRows(bins32, grad, hess, rows, 0, nRows, hist, 0)
 })

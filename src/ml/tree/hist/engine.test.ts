@@ -131,6 +131,30 @@ describe('histogram engine', () => {
     )
   })
 
+  it('sums sparse nodes (the gathering kernel) like dense ones', () => {
+    const nRows = 3000
+    const nFeatures = 5
+    const data = createBinnedMatrix({
+      data: makeData(nRows, nFeatures, 21),
+      nRows,
+      nCols: nFeatures,
+    })
+    const engine = createHistogramEngine(data)
+    fillGradients(engine, 4)
+    for (const step of [1, 2, 7, 50]) {
+      const mask = Uint8Array.from({ length: nRows }, (_, r) => (r % step === 0 ? 1 : 0))
+      const n = engine.resetRows(mask)
+      for (const [begin, end] of [
+        [0, n],
+        [3, Math.max(3, n - 5)],
+      ] as const) {
+        const out = new Float64Array(nFeatures * HIST_SLOTS * 2)
+        engine.buildHistograms([{ begin, end }], [out])
+        expectClose(out, naiveHistogram(data, engine, begin, end))
+      }
+    }
+  })
+
   it('resets to the masked rows in order', () => {
     const data = createBinnedMatrix({ data: makeData(10, 2, 3), nRows: 10, nCols: 2 })
     const engine = createHistogramEngine(data)

@@ -25,6 +25,7 @@ import { spawnFunctionWorker } from '../../base/index.js'
 
 import {
   FEATURE_DOUBLES,
+  GATHER_SPAN,
   accumulateFeatures,
   fillGoLeft,
   histKernel,
@@ -121,8 +122,9 @@ export function createHistogramEngine(
   const colBins = new Uint8Array(alloc(nRows * nFeatures), 0, nRows * nFeatures)
   transposeBins(bins, rowStride, nRows, nFeatures, colBins)
   const partial = new Float64Array(histDoubles) // single-thread chunk partials
-  const kernelRows = histKernel(nFeatures, false)
-  const kernelContig = histKernel(nFeatures, true)
+  const kernelRows = histKernel(nFeatures, 'rows')
+  const kernelGather = histKernel(nFeatures, 'gather')
+  const kernelContig = histKernel(nFeatures, 'contiguous')
   let identity = false
 
   const pool = parallel ? createPool(requested - 1) : undefined
@@ -159,6 +161,8 @@ export function createHistogramEngine(
         at,
       )
     else if (contiguous) kernelContig(bins32, grad, hess, undefined, begin, end, h, at)
+    else if (end > begin && rows[end - 1]! - rows[begin]! > GATHER_SPAN * (end - begin))
+      kernelGather(bins32, grad, hess, rows, begin, end, h, at)
     else kernelRows(bins32, grad, hess, rows, begin, end, h, at)
   }
 
@@ -309,8 +313,10 @@ export function createHistogramEngine(
       nRows,
       rowStride,
       histDoubles,
-      kernelRows: histKernelSource(nFeatures, false),
-      kernelContig: histKernelSource(nFeatures, true),
+      kernelRows: histKernelSource(nFeatures, 'rows'),
+      kernelGather: histKernelSource(nFeatures, 'gather'),
+      kernelContig: histKernelSource(nFeatures, 'contiguous'),
+      gatherSpan: GATHER_SPAN,
       cells: CTRL,
       featureDoubles: FEATURE_DOUBLES,
     }
@@ -526,6 +532,8 @@ interface HistWorkerData {
   readonly rowStride: number
   readonly histDoubles: number
   readonly kernelRows: string
+  readonly kernelGather: string
+  readonly gatherSpan: number
   readonly kernelContig: string
   readonly cells: typeof CTRL
   readonly featureDoubles: number
@@ -559,6 +567,8 @@ function histWorkerMain(d: HistWorkerData): void {
   const kRows = (new Function(d.kernelRows) as () => (...a: unknown[]) => void)()
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const kContig = (new Function(d.kernelContig) as () => (...a: unknown[]) => void)()
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const kGather = (new Function(d.kernelGather) as () => (...a: unknown[]) => void)()
   for (;;) {
     const r = Atomics.load(control, cells.ready)
     if (r < 0) return
@@ -585,6 +595,8 @@ function histWorkerMain(d: HistWorkerData): void {
           if (nSubset < 0) {
             slots.fill(0, at, at + d.histDoubles)
             if (contiguous) kContig(bins32, grad, hess, undefined, b, e, slots, at)
+            else if (e > b && rows[e - 1]! - rows[b]! > d.gatherSpan * (e - b))
+              kGather(bins32, grad, hess, rows, b, e, slots, at)
             else kRows(bins32, grad, hess, rows, b, e, slots, at)
           } else {
             for (let k = 0; k < nSubset; k++) {
