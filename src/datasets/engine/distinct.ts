@@ -51,14 +51,38 @@ export class DistinctCounter {
     return this.values.subarray(0, this.n)
   }
 
-  /** The number of distinct values added so far. */
-  count(): number {
-    return countDistinct(this.values.subarray(0, this.n))
+  /** The number of distinct values added so far (`scratch`: buffers to reuse across counters). */
+  count(scratch?: DistinctScratch): number {
+    return countDistinct(this.values.subarray(0, this.n), scratch)
+  }
+}
+
+/**
+ * Working buffers of `countDistinct`, grown on demand: counting many columns with one of them
+ * spares allocating (and zeroing) three arrays per column.
+ */
+export class DistinctScratch {
+  private hashes = new Uint32Array(0)
+  private sortedValues = new Float64Array(0)
+  private sortedHashes = new Uint32Array(0)
+
+  /** Buffers of at least `n` values (contents undefined). */
+  take(n: number): { hashes: Uint32Array; sortedValues: Float64Array; sortedHashes: Uint32Array } {
+    if (this.hashes.length < n) {
+      this.hashes = new Uint32Array(n)
+      this.sortedValues = new Float64Array(n)
+      this.sortedHashes = new Uint32Array(n)
+    }
+    return {
+      hashes: this.hashes,
+      sortedValues: this.sortedValues,
+      sortedHashes: this.sortedHashes,
+    }
   }
 }
 
 /** The number of distinct values of `xs`, all finite and none −0. */
-export function countDistinct(xs: Float64Array): number {
+export function countDistinct(xs: Float64Array, scratch = new DistinctScratch()): number {
   const n = xs.length
   if (n === 0) return 0
   let bits = 0
@@ -66,7 +90,8 @@ export function countDistinct(xs: Float64Array): number {
   const parts = 1 << bits
   const shift = 32 - bits
   const words = new Uint32Array(xs.buffer, xs.byteOffset, 2 * n)
-  const hashes = new Uint32Array(n)
+  const buffers = scratch.take(n)
+  const hashes = buffers.hashes
   const starts = new Int32Array(parts + 1)
   for (let i = 0; i < n; i++) {
     const h = mix(words[2 * i] ?? 0, words[2 * i + 1] ?? 0)
@@ -79,8 +104,8 @@ export function countDistinct(xs: Float64Array): number {
   if (bits > 0) {
     for (let p = 0; p < parts; p++) starts[p + 1] = (starts[p + 1] ?? 0) + (starts[p] ?? 0)
     const at = starts.slice(0, parts)
-    sortedValues = new Float64Array(n)
-    sortedHashes = new Uint32Array(n)
+    sortedValues = buffers.sortedValues
+    sortedHashes = buffers.sortedHashes
     for (let i = 0; i < n; i++) {
       const h = hashes[i] ?? 0
       const p = h >>> shift

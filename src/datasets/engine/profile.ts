@@ -1,6 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api'
 
-import { DistinctCounter } from './distinct.js'
+import { DistinctCounter, DistinctScratch } from './distinct.js'
 import { quoteIdent, valueText, type DuckSession } from './duckdb-session.js'
 import { pearsonMatrix, sampleQuantiles, type SampleColumn } from './sample-stats.js'
 
@@ -820,6 +820,7 @@ async function streamedStats(
   opts: { bins: number; rowCount: number },
 ): Promise<void> {
   const perPass = Math.max(1, Math.floor(STREAM_VALUES / Math.max(1, opts.rowCount)))
+  const scratch = new DistinctScratch()
   for (const batch of chunks(columns, perPass)) {
     const counters = batch.map(() => new DistinctCounter(opts.rowCount))
     const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
@@ -850,7 +851,7 @@ async function streamedStats(
         max: n === 0 ? null : hi,
         mean,
         std,
-        distinct: counters[j]?.count() ?? 0,
+        distinct: counters[j]?.count(scratch) ?? 0,
       }
       found.stats.set(c.name, stats)
       if (n > 0) {
@@ -982,15 +983,20 @@ async function readDoubles(
     const chunk = result.getChunk(k)
     const m = chunk.rowCount
     for (let j = 0; j < values.length; j++) {
-      const vector = chunk.getColumnVector(j)
       const out = values[j]
       const ok = valid[j]
       if (out === undefined) continue
+      if (ok === undefined) {
+        // No NULLs here: the chunk's doubles as they are.
+        out.set(chunkDoubles(chunk, j), at)
+        continue
+      }
+      const vector = chunk.getColumnVector(j)
       for (let i = 0; i < m; i++) {
         const v = vector.getItem(i)
         if (typeof v === 'number') {
           out[at + i] = v
-          if (ok !== undefined) ok[at + i] = 1
+          ok[at + i] = 1
         }
       }
     }
