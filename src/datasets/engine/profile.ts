@@ -807,6 +807,18 @@ function blockSum(xs: Float64Array, shift: number, square: boolean): number {
   return sum + comp
 }
 
+/** The least and greatest of `xs` (±Infinity when empty). */
+function bounds(xs: Float64Array): [number, number] {
+  let lo = Number.POSITIVE_INFINITY
+  let hi = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] ?? 0
+    if (x < lo) lo = x
+    if (x > hi) hi = x
+  }
+  return [lo, hi]
+}
+
 /**
  * Count, bounds, mean, sample standard deviation, equal-width histogram and exact distinct count
  * of numeric columns, from one streamed pass over them as doubles (missing and non-finite values
@@ -835,13 +847,7 @@ async function streamedStats(
     batch.forEach((c, j) => {
       const xs = counters[j]?.finite() ?? new Float64Array(0)
       const n = xs.length
-      let lo = Number.POSITIVE_INFINITY
-      let hi = Number.NEGATIVE_INFINITY
-      for (let i = 0; i < n; i++) {
-        const x = xs[i] ?? 0
-        if (x < lo) lo = x
-        if (x > hi) hi = x
-      }
+      const [lo, hi] = bounds(xs)
       const mean = n === 0 ? null : blockSum(xs, 0, false) / n
       const std = mean === null || n < 2 ? null : Math.sqrt(blockSum(xs, mean, true) / (n - 1))
       const stats: Stats = {
