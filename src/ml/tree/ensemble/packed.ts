@@ -140,11 +140,7 @@ function build(e: TreeEnsemble): PackedEnsemble {
     maxDepth,
   }
   const dense = hasCategorical ? undefined : buildDense(e, packed)
-  return {
-    ...packed,
-    dense: dense && withF32Scratch(dense),
-    rowScratch: new Float64Array(2 * e.nFeatures),
-  }
+  return { ...packed, dense, rowScratch: new Float64Array(2 * e.nFeatures) }
 }
 
 /** The sibling-adjacent layout of `kernels/dense.ts`, or undefined if a threshold is infinite. */
@@ -210,7 +206,6 @@ function buildDense(
     f32Input: p.f32Input ? 1 : 0,
     f32Sum: p.f32Sum ? 1 : 0,
     padded: 0,
-    f32Scratch: 0,
   }
 }
 
@@ -282,7 +277,6 @@ function buildPadded(
     f32Input: p.f32Input ? 1 : 0,
     f32Sum: p.f32Sum ? 1 : 0,
     padded: 1,
-    f32Scratch: 0,
   }
 }
 
@@ -308,18 +302,4 @@ function depthOf(left: Int32Array, right: Int32Array): number {
     if (left[i]! >= 0) stack.push(left[i]!, d + 1, right[i]!, d + 1)
   }
   return max
-}
-
-/**
- * The float32 variant of a layout whose inputs are rounded to float32 and whose thresholds are
- * all float32 values (comparing in float32 then changes nothing); other layouts unchanged.
- */
-function withF32Scratch(m: DenseKernelData): DenseKernelData {
-  if (m.f32Input !== 1) return m
-  const t = m.threshold
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!
-    if (v === v && Math.fround(v) !== v) return m
-  }
-  return { ...m, threshold: Float32Array.from(t), f32Scratch: 1 }
 }

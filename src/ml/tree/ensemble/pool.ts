@@ -17,13 +17,7 @@ import type { Worker } from 'node:worker_threads'
 
 import { spawnFunctionWorker } from '../../base/index.js'
 
-import {
-  denseBlockRows,
-  denseKernel,
-  denseKernelFor,
-  denseScratch,
-  type DenseKernelData,
-} from './kernels/dense.js'
+import { denseBlockRows, denseKernel, type DenseKernelData } from './kernels/dense.js'
 import { packEnsemble } from './packed.js'
 import { checkBatch, predictRaw, type FeatureRows } from './predict.js'
 
@@ -80,7 +74,7 @@ interface CallMessage {
   readonly nRows: number
 }
 
-function share<A extends Int32Array | Float64Array | Float32Array>(a: A): A {
+function share<A extends Int32Array | Float64Array>(a: A): A {
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => A)(
     new SharedArrayBuffer(a.byteLength),
   )
@@ -139,8 +133,7 @@ export function createPredictPool(e: TreeEnsemble, options: PredictPoolOptions =
       }),
     )
   }
-  const scratch = denseScratch(model, denseBlockRows(e.nFeatures))
-  const kernel = denseKernelFor(model)
+  const scratch = new Float64Array(scratchLength)
   let sharedX: Float32Array | Float64Array | undefined
   let sharedOut: Float64Array | undefined
   let closed = false
@@ -181,7 +174,7 @@ export function createPredictPool(e: TreeEnsemble, options: PredictPoolOptions =
         const r0 = Atomics.add(control, CTRL.next, CHUNK_ROWS)
         if (r0 >= nRows) break
         const r1 = Math.min(nRows, r0 + CHUNK_ROWS)
-        kernel(model, xs, r0, r1, os, scratch)
+        denseKernel(model, xs, r0, r1, os, scratch)
         Atomics.add(control, CTRL.rowsDone, r1 - r0)
       }
       const deadline = performance.now() + WORKER_WAIT_MS
@@ -235,8 +228,7 @@ function predictWorkerMain(d: WorkerData): void {
   const kernel = make()
   const c = d.control
   const cells = d.cells
-  const scratch =
-    d.model.f32Scratch === 1 ? new Float32Array(d.scratchLength) : new Float64Array(d.scratchLength)
+  const scratch = new Float64Array(d.scratchLength)
   wt.parentPort.on('message', (m) => {
     try {
       for (;;) {

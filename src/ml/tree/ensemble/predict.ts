@@ -8,7 +8,7 @@
  * still adds the trees in order 0, 1, … (the single-row path adds them in the same order, so
  * both give bit-identical results). Nothing is allocated per row.
  */
-import { denseBlockRows, denseKernelFor, denseRowFor, denseScratch } from './kernels/dense.js'
+import { denseBlockRows, denseKernel, denseRow } from './kernels/dense.js'
 import { packEnsemble, type PackedEnsemble } from './packed.js'
 
 import type { TreeEnsemble } from './types.js'
@@ -183,8 +183,8 @@ export function predictRaw(
   if (p.dense === undefined || e.nFeatures === 0)
     predictRowsGeneric(p, X, e.nFeatures, 0, nRows, out)
   else {
-    const scratch = denseScratch(p.dense, denseBlockRows(e.nFeatures))
-    denseKernelFor(p.dense)(p.dense, X, 0, nRows, out, scratch)
+    const scratch = new Float64Array(denseBlockRows(e.nFeatures) * 2 * e.nFeatures)
+    denseKernel(p.dense, X, 0, nRows, out, scratch)
   }
   return out
 }
@@ -212,7 +212,7 @@ export function predictRowInto(
     )
   const p = packEnsemble(e)
   if (p.dense !== undefined && p.rowScratch.length > 0) {
-    denseRowFor(p.dense)(p.dense, row, out, p.rowScratch)
+    denseRow(p.dense, row, out, p.rowScratch)
     return out
   }
   const K = p.nOutputs

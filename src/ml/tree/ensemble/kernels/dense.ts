@@ -38,8 +38,8 @@ export interface DenseKernelData {
   readonly group: Int32Array
   /** Column of the scratch row the node reads: `f` (missing goes right) or `nFeatures + f`. */
   readonly col: Int32Array
-  /** Threshold; NaN at leaves. Float32 when `f32Scratch` is 1. */
-  readonly threshold: Float64Array | Float32Array
+  /** Threshold; NaN at leaves. */
+  readonly threshold: Float64Array
   /** Left child (the right one is next to it); the node itself at leaves. */
   readonly child: Int32Array
   /** `leafWidth` values per node (meaningful at leaves). */
@@ -58,12 +58,6 @@ export interface DenseKernelData {
    * last level fills its whole subtree), so walks compute children instead of loading them.
    */
   readonly padded: number
-  /**
-   * 1 when inputs are float32 and every threshold is a float32 value: the scratch rows and the
-   * thresholds are then Float32Arrays (half the cache footprint, about a quarter more rows per
-   * second), with comparisons unchanged.
-   */
-  readonly f32Scratch: number
 }
 
 /** Rows per block for `nFeatures`: the scratch block stays within about 128 KiB. */
@@ -82,7 +76,7 @@ export function denseKernel(
   r0: number,
   r1: number,
   out: Float64Array,
-  scratch: Float64Array | Float32Array,
+  scratch: Float64Array,
 ): void {
   const P = m.nFeatures
   const W = 2 * P
@@ -267,7 +261,7 @@ export function denseRow(
   m: DenseKernelData,
   row: ArrayLike<number>,
   out: Float64Array,
-  scratch: Float64Array | Float32Array,
+  scratch: Float64Array,
 ): void {
   const P = m.nFeatures
   const K = m.nOutputs
@@ -305,50 +299,32 @@ export function denseRow(
     }
     for (let j = 0; j < 4; j++) {
       const n = j === 0 ? n0 : j === 1 ? n1 : j === 2 ? n2 : n3
-      const g = group[t + j]!
-      for (let k = 0; k < w; k++) {
-        const o = w === 1 ? g : k
-        const s = out[o]! + value[n * w + k]!
-        out[o] = f32sum ? Math.fround(s) : s
-      }
+      addLeaf(out, value, n, w, group[t + j]!, f32sum)
     }
   }
   for (; t < T; t++) {
     let n = root[t]!
     for (let d = 0; d < depth[t]!; d++) n = child[n]! + +(scratch[col[n]!]! >= threshold[n]!)
-    const g = group[t]!
-    for (let k = 0; k < w; k++) {
-      const o = w === 1 ? g : k
-      const s = out[o]! + value[n * w + k]!
-      out[o] = f32sum ? Math.fround(s) : s
-    }
+    addLeaf(out, value, n, w, group[t]!, f32sum)
   }
   if (m.mean === 1) for (let k = 0; k < K; k++) out[k] = baseScore[k]! + out[k]! * scale[k]!
 }
 
-/** A batch scratch buffer of the element type `m` wants. */
-export function denseScratch(m: DenseKernelData, rows: number): Float64Array | Float32Array {
-  const n = rows * 2 * m.nFeatures
-  return m.f32Scratch === 1 ? new Float32Array(n) : new Float64Array(n)
-}
-
-// Float32 layouts get their own copies of the kernels, compiled from the same source text, so
-// each copy's property loads see one typed-array type and stay monomorphic (one function used
-// with both Float32Array and Float64Array thresholds runs about a third slower).
-function cloneOf<F>(f: F & ((...args: never[]) => void)): F {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const make = new Function(`return (${f.toString()})`) as () => F
-  return make()
-}
-const DENSE_KERNEL_32 = cloneOf(denseKernel)
-const DENSE_ROW_32 = cloneOf(denseRow)
-
-/** The batch kernel for `m` (a float32 copy for float32 layouts). */
-export function denseKernelFor(m: DenseKernelData): typeof denseKernel {
-  return m.f32Scratch === 1 ? DENSE_KERNEL_32 : denseKernel
-}
-
-/** The single-row kernel for `m` (a float32 copy for float32 layouts). */
-export function denseRowFor(m: DenseKernelData): typeof denseRow {
-  return m.f32Scratch === 1 ? DENSE_ROW_32 : denseRow
+function addLeaf(
+  out: Float64Array,
+  value: Float64Array,
+  n: number,
+  w: number,
+  g: number,
+  f32sum: boolean,
+): void {
+  if (w === 1) {
+    const s = out[g]! + value[n]!
+    out[g] = f32sum ? Math.fround(s) : s
+    return
+  }
+  for (let k = 0; k < w; k++) {
+    const s = out[k]! + value[n * w + k]!
+    out[k] = f32sum ? Math.fround(s) : s
+  }
 }
