@@ -249,6 +249,11 @@ function binOf(edges: readonly number[], bins: number, x: number): number {
  * Independent passes, each on a connection of its own so DuckDB runs them side by side:
  * - non-numeric columns of large tables: one GROUP BY each gives count, distinct count (exact),
  *   min and max of dates and times, mean text length and top-k values;
+ * - DOUBLE and integer columns of large tables with at most `exactDistinctRows` rows: one
+ *   streamed pass reads them as doubles into JavaScript, which computes count, min, max, mean and
+ *   sample standard deviation (compensated block sums), the histogram and the exact distinct count
+ *   (hash partitions that stay in cache, see distinct.ts; DuckDB's DISTINCT over a million mostly
+ *   distinct doubles costs several times more); top-k and quantiles follow as below;
  * - the other columns: one aggregate per batch of columns gives count, min, max, mean and sample
  *   standard deviation; then
  *   - integer columns of large tables spanning few values: one GROUP BY each gives the exact
