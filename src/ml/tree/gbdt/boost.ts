@@ -162,9 +162,18 @@ export function boost(
           }
         }
         const value = grown.tree.value
-        for (let j = 0; j < leaves.length; j++) {
-          const v = value[leaves[j]!]!
-          for (let i = leafBegin[j]!; i < leafEnd[j]!; i++) margin[rows[i]! * K + k]! += v
+        if (K === 1) {
+          for (let j = 0; j < leaves.length; j++) {
+            const v = value[leaves[j]!]!
+            const e = leafEnd[j]!
+            for (let i = leafBegin[j]!; i < e; i++) margin[rows[i]!]! += v
+          }
+        } else {
+          for (let j = 0; j < leaves.length; j++) {
+            const v = value[leaves[j]!]!
+            const e = leafEnd[j]!
+            for (let i = leafBegin[j]!; i < e; i++) margin[rows[i]! * K + k]! += v
+          }
         }
         if (mask !== undefined) {
           const stride = binned.rowStride

@@ -54,9 +54,18 @@ export function logisticObjective(): Objective {
       const g = grad[0]!
       const h = hess[0]!
       const n = y.length
+      if (w === undefined) {
+        // Unweighted: the same float32 values as with unit weights, without the multiply.
+        for (let i = 0; i < n; i++) {
+          const p = Math.fround(1 / (1 + Math.exp(-margin[i]!)))
+          g[i] = p - y[i]!
+          h[i] = Math.max(p * (1 - p), EPS)
+        }
+        return
+      }
       for (let i = 0; i < n; i++) {
         const p = Math.fround(sigmoid(margin[i]!))
-        const wi = w === undefined ? 1 : w[i]!
+        const wi = w[i]!
         g[i] = (p - y[i]!) * wi
         h[i] = Math.max(p * (1 - p), EPS) * wi
       }
