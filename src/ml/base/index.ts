@@ -24,6 +24,7 @@ export { isClassifierModel, isTransformerEstimator } from './guards.js'
 export { parseParams } from './params.js'
 export { fitStep } from './progress.js'
 export { quantileSorted } from './quantile.js'
+export { readSampleWeight } from './sample-weight.js'
 export {
   badState,
   checkState,

@@ -3,7 +3,7 @@
  * (`LogisticRegression`), fitted by L-BFGS, OWL-QN or SAGA, with the loss evaluated on several
  * threads for large data.
  */
-import { ValidationError, createRng, type ValidationIssue } from '../../../core/index.js'
+import { createRng } from '../../../core/index.js'
 import type { Column, Frame } from '../../../frame/index.js'
 import {
   assertHasFeatures,
@@ -15,6 +15,7 @@ import {
   encodeClasses,
   fitStep,
   parseParams,
+  readSampleWeight,
   sampleWeightsFromClasses,
   type EncodedTarget,
   type Estimator,
@@ -74,7 +75,7 @@ export class LogisticRegression implements Estimator<
     assertHasFeatures(X, LOGISTIC_KIND)
     const target = encodeClasses(X, y, LOGISTIC_KIND)
     assertMinClasses(target, 2, LOGISTIC_KIND)
-    const baseWeights = sampleWeights(X.nRows, opts?.sampleWeight)
+    const baseWeights = readSampleWeight(X.nRows, opts?.sampleWeight)
     const k = target.classes.length
     const multinomial = p.multiClass === 'multinomial' || (p.multiClass === 'auto' && k > 2)
     const solver = resolveSolver(p)
@@ -233,48 +234,4 @@ function summarize(
     ...(sols.length > 1 ? { nIterPerClass: sols.map((s) => s.nIter) } : {}),
     nThreads,
   }
-}
-
-/** Validates the `sampleWeight` fit option; all ones when absent. */
-function sampleWeights(n: number, sw: Float64Array | Column | undefined): Float64Array {
-  if (sw === undefined) return new Float64Array(n).fill(1)
-  const issues: ValidationIssue[] = []
-  let values: ArrayLike<number> | undefined
-  if (sw instanceof Float64Array) values = sw
-  else if (sw.dtype === 'f64' || sw.dtype === 'f32' || sw.dtype === 'i32') values = sw.values
-  else
-    issues.push({
-      path: ['sampleWeight'],
-      code: 'not_numeric',
-      message: `sampleWeight is ${sw.dtype}`,
-    })
-  if (values !== undefined && values.length !== n)
-    issues.push({
-      path: ['sampleWeight'],
-      code: 'length_mismatch',
-      message: `expected ${n} weights, got ${values.length}`,
-    })
-  if (values !== undefined && !(sw instanceof Float64Array) && sw.validity?.includes(0))
-    issues.push({ path: ['sampleWeight'], code: 'missing_values', message: 'missing weights' })
-  const out = new Float64Array(n)
-  if (values !== undefined && issues.length === 0) {
-    let total = 0
-    let bad = -1
-    for (let i = 0; i < n && bad < 0; i++) {
-      const w = values[i]!
-      if (!Number.isFinite(w) || w < 0) bad = i
-      out[i] = w
-      total += w
-    }
-    if (bad >= 0)
-      issues.push({
-        path: ['sampleWeight'],
-        code: 'invalid_value',
-        message: `weight ${String(values[bad])} at row ${bad} is not finite and ≥ 0`,
-      })
-    else if (!(total > 0))
-      issues.push({ path: ['sampleWeight'], code: 'invalid_value', message: 'all weights are 0' })
-  }
-  if (issues.length > 0) throw new ValidationError('invalid sampleWeight', issues)
-  return out
 }
