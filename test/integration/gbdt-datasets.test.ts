@@ -54,17 +54,6 @@ function auc(y: readonly number[], score: Float64Array): number {
   return (rankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg)
 }
 
-/**
- * Datasets with a feature whose training values outnumber the bins, where the engine's cut
- * points are not yet XGBoost's: mlbench_pima's `pedigree` (300 distinct values) gets a cut at
- * 0.825 where XGBoost 1.7 has 0.816 and 0.828, and the trees drift apart from round 5.
- * XGBoost prunes the exact summary with `WQSummary::SetPrune(summary, max_bin + 1)`: target
- * ranks `rmax₀ + k·(rmin_last − rmax₀)/max_bin` (k = 1 … max_bin − 1), choosing entry i or i+1 by
- * `2·target < rmin_i + w_i + rmax_{i+1} − w_{i+1}`; hist/binning.ts targets `k·W/max_bin`.
- * TODO(#5): match SetPrune in the binning, then hold these to 0.5% too.
- */
-const CUT_MISMATCH: Readonly<Record<string, number>> = { mlbench_pima: 0.015 }
-
 describe('GBDT test scores on the shipped datasets match XGBoost 1.7 within 0.5%', () => {
   for (const [name, c] of Object.entries(FIX.datasets)) {
     it(`${name}: ${Object.keys(c.scores).join(', ')}`, { timeout: 60_000 }, () => {
@@ -110,7 +99,7 @@ describe('GBDT test scores on the shipped datasets match XGBoost 1.7 within 0.5%
       for (const [metric, theirs] of Object.entries(c.scores)) {
         const rel = Math.abs(ours[metric]! - theirs) / Math.abs(theirs)
         expect(rel, `${metric}: plinth ${ours[metric]}, xgboost ${theirs}`).toBeLessThanOrEqual(
-          CUT_MISMATCH[name] ?? 0.005,
+          0.005,
         )
       }
     })

@@ -44,8 +44,8 @@ describe('createBinnedMatrix', () => {
         expect(finite).toEqual(theirs)
         return
       }
-      // Beyond max_bin distinct values XGBoost's sketch is approximate: same number of cuts, each
-      // at nearly the same rank (within a quarter of a bin).
+      // When the rows overflow XGBoost's sketch (n > 2·(8·max_bin + 1)) its summary is
+      // approximate: same number of cuts, each at nearly the same rank (within a quarter of a bin).
       expect(finite.length).toBe(theirs.length)
       const sorted = Array.from(x).sort((a, b) => a - b)
       const rank = (v: number): number => sorted.findIndex((s) => s >= v)
@@ -124,14 +124,15 @@ describe('createBinnedMatrix', () => {
     )
   })
 
-  it('puts equal weight in each quantile bin of distinct values', () => {
+  it('puts nearly equal weight in each quantile bin of distinct values', () => {
     const n = 10_000
     const x = Float64Array.from({ length: n }, (_, i) => Math.sqrt(i + 0.5) / 3)
     const binned = createBinnedMatrix({ data: x, nRows: n, nCols: 1 }, { maxBin: 100 })
     expect(binned.nBins[0]).toBe(100)
     const counts = new Array<number>(100).fill(0)
     for (let r = 0; r < n; r++) counts[binned.bins[r * binned.rowStride]!]!++
-    for (const c of counts) expect(c).toBe(100)
+    // XGBoost's prunes (10,000 → 801 → 800 → 101 entries) round each bin's edge to a row.
+    for (const c of counts) expect(Math.abs(c - 100)).toBeLessThanOrEqual(1)
     // Weights move the cuts: doubling the weight of the lower half pulls them down.
     const w = Float64Array.from({ length: n }, (_, i) => (i < n / 2 ? 3 : 1))
     const weighted = createBinnedMatrix(

@@ -11,10 +11,18 @@
  * - At most `maxBin` distinct values: every distinct value gets its own bin, and the cut
  *   points are the distinct values from the second on, as in XGBoost (`cuts[b]` is the value of
  *   bin `b + 1`, so "bin ≤ b" ⇔ `x < cuts[b]`).
- * - More: the cut points are weighted quantiles at ranks `k·W/maxBin` (k = 1 … maxBin−1, `W`
- *   the total weight), each the distinct value whose mid-rank `rmin + w/2` is nearest, the
- *   selection XGBoost's weighted quantile summary makes when it prunes to `maxBin + 1` entries;
- *   repeated picks collapse, so a feature may end with fewer bins.
+ * - More: XGBoost 1.7 `hist`'s selection. The exact weighted summary (one entry per distinct
+ *   value: `rmin` the weight below it, `w` its own, `rmax = rmin + w`, float32 sums) goes
+ *   through the three `WQSummary::SetPrune` calls of a single-process `hist` sketch: to the
+ *   sketch's limit size `min(n, 8·min(maxBin, n) + 1)`, to `min(n, 8·maxBin)` entries, then to
+ *   `maxBin + 1` entries, each keeping the first and last entries and, for the ranks
+ *   `rmax₀ + k·(rmin_last − rmax₀)/(size − 1)`, entry i or i + 1 by
+ *   `2·rank < rmin_i + w_i + rmax_{i+1} − w_{i+1}` (repeats collapse). As `AddCutPoint` does,
+ *   the cuts are the values of entries 1 … min(size, maxBin) − 1. This equals XGBoost's cuts
+ *   when its sketch holds every value (unweighted data with n ≤ 2·limit size; its summary is
+ *   exact then); on larger data XGBoost's sketch merges approximate summaries and its cuts
+ *   differ slightly (this binning stays the exact-summary version), and with weights its float32
+ *   sums may round differently.
  * The last bin is unbounded: `cuts[f][nBins − 1]` is `+Infinity`.
  *
  * @internal
@@ -448,8 +456,8 @@ class KeySorter {
 
 /**
  * The positions in the sorted keys where each cut's bin starts (strictly increasing, never 0):
- * every distinct value's first position when there are at most `maxBin`, else the weighted
- * quantile picks of the module notes. `rows` maps sorted positions to rows (for weights).
+ * every distinct value's first position when there are at most `maxBin`, else XGBoost's pruned
+ * summary of the module notes. `rows` maps sorted positions to rows (for weights).
  */
 function cutPositions(
   hi: Uint32Array,
@@ -471,50 +479,105 @@ function cutPositions(
     for (let i = 1; i < n; i++) if (!same(i, i - 1)) picked.push(i)
     return picked
   }
-  const weightAt = (i: number): number => (weights === undefined ? 1 : weights[rows![i]!]!)
-  let total = 0
-  if (weights === undefined) total = n
-  else for (let i = 0; i < n; i++) total += weightAt(i)
-  let k = 1
-  let target = total / maxBin
-  let rank = 0 // weight before the current group
-  let prevMid = -Infinity
-  let prevStart = -1
-  let i = 0
-  while (i < n && k < maxBin) {
+  // XGBoost's exact weighted summary: one entry per distinct value of positive weight, with
+  // rmin (weight below), w (its weight) and rmax = rmin + w, summed in float32 as XGBoost does.
+  const start = new Int32Array(distinct)
+  const rmin = new Float32Array(distinct)
+  const wt = new Float32Array(distinct)
+  let size = 0
+  let sum = 0
+  for (let i = 0; i < n;) {
     let j = i
     let gw = 0
-    if (weights === undefined && lo === undefined) {
-      const key = hi[i]
-      while (j < n && hi[j] === key) j++
+    if (weights === undefined) {
+      j++
+      if (lo === undefined) {
+        const key = hi[i]
+        while (j < n && hi[j] === key) j++
+      } else while (j < n && same(j, i)) j++
       gw = j - i
     } else
       while (j < n && same(j, i)) {
-        gw += weightAt(j)
+        gw = Math.fround(gw + Math.fround(weights[rows![j]!]!))
         j++
       }
-    const mid = rank + gw / 2
-    // Every target between the previous group's mid-rank and this one's goes to the nearer.
-    while (k < maxBin && target <= mid) {
-      const start = prevStart >= 0 && target - prevMid < mid - target ? prevStart : i
-      if (start > 0 && (picked.length === 0 || picked[picked.length - 1]! < start))
-        picked.push(start)
-      k++
-      target = (k * total) / maxBin
+    if (gw > 0) {
+      start[size] = i
+      rmin[size] = sum
+      wt[size] = gw
+      size++
+      sum = Math.fround(sum + gw)
     }
-    prevMid = mid
-    prevStart = i
-    rank += gw
     i = j
   }
-  // Targets past the last group's mid-rank pick the last group.
-  if (
-    k < maxBin &&
-    prevStart > 0 &&
-    (picked.length === 0 || picked[picked.length - 1]! < prevStart)
-  )
-    picked.push(prevStart)
+  // The prunes of XGBoost 1.7 `hist` (single process): the sketch's own (to its limit size,
+  // eps = 1/(8·bins)), the per-feature reduction (to 8·maxBin entries) and the final one (to
+  // maxBin + 1 entries).
+  const nb = Math.max(Math.min(maxBin, n), 1)
+  const limit = Math.min(n, Math.ceil(1 / (1 / (nb * 8))) + 1)
+  let s: Int32Array = new Int32Array(size)
+  for (let e = 0; e < size; e++) s[e] = e
+  s = setPrune(s, rmin, wt, limit)
+  s = setPrune(s, rmin, wt, Math.min(n, maxBin * 8))
+  s = setPrune(s, rmin, wt, maxBin + 1)
+  // `AddCutPoint`: entries 1 … min(size, maxBin) − 1 are the cuts (XGBoost then adds a sentinel
+  // above the maximum, which is this binning's unbounded last bin).
+  const required = Math.min(s.length, maxBin)
+  for (let e = 1; e < required; e++) {
+    const at = start[s[e]!]!
+    if (at > 0 && (picked.length === 0 || picked[picked.length - 1]! < at)) picked.push(at)
+  }
   return picked
+}
+
+/**
+ * `WQSummary::SetPrune` of XGBoost 1.7 on an exact summary: keeps at most `maxSize` of the
+ * entries `src` (indices into `rmin`/`w`, increasing), the first and last always, the others
+ * nearest the evenly spaced ranks `rmax₀ + k·(rmin_last − rmax₀)/(maxSize − 1)`. Float32
+ * arithmetic throughout, as XGBoost's rank type is `float`.
+ */
+function setPrune(
+  src: Int32Array,
+  rmin: Float32Array,
+  w: Float32Array,
+  maxSize: number,
+): Int32Array {
+  const size = src.length
+  if (size <= maxSize) return src
+  const f = Math.fround
+  const first = src[0]!
+  const begin = f(rmin[first]! + w[first]!)
+  const range = f(rmin[src[size - 1]!]! - begin)
+  const n = maxSize - 1
+  const out = new Int32Array(maxSize)
+  out[0] = first
+  let len = 1
+  let i = 1
+  let last = 0
+  for (let k = 1; k < n; k++) {
+    const dx2 = f(2 * f(f(f(k * range) / n) + begin))
+    // The first i whose successor's mid-rank (rmin + rmax)/2 is above the rank.
+    while (i < size - 1) {
+      const e = src[i + 1]!
+      if (dx2 < f(f(rmin[e]! + w[e]!) + rmin[e]!)) break
+      i++
+    }
+    if (i === size - 1) break
+    const a = src[i]!
+    const b = src[i + 1]!
+    // rmin_a + w_a (rmin just above a) against rmax_b − w_b (rmax just below b).
+    if (dx2 < f(f(rmin[a]! + w[a]!) + f(f(rmin[b]! + w[b]!) - w[b]!))) {
+      if (i !== last) {
+        out[len++] = src[i]!
+        last = i
+      }
+    } else if (i + 1 !== last) {
+      out[len++] = src[i + 1]!
+      last = i + 1
+    }
+  }
+  if (last !== size - 1) out[len++] = src[size - 1]!
+  return out.subarray(0, len)
 }
 
 /**
