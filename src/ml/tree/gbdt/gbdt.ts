@@ -28,6 +28,7 @@ import {
   encodeClasses,
   fitStep,
   parseParams,
+  readSampleWeight,
   regressionTarget,
   sampleWeightsFromClasses,
   type Estimator,
@@ -491,37 +492,5 @@ function sampleWeights(
   sw: Float64Array | Column | undefined,
   name: string,
 ): Float64Array | undefined {
-  if (sw === undefined) return undefined
-  const path = name.split('.')
-  let values: ArrayLike<number> | undefined
-  if (sw instanceof Float64Array) values = sw
-  else if (sw.dtype === 'f64' || sw.dtype === 'f32' || sw.dtype === 'i32') {
-    if (sw.validity !== undefined)
-      throw new ValidationError(`invalid ${name}`, [
-        { path, code: 'missing_values', message: 'missing weights' },
-      ])
-    values = sw.values
-  } else
-    throw new ValidationError(`invalid ${name}`, [
-      { path, code: 'not_numeric', message: `${name} is ${sw.dtype}` },
-    ])
-  if (values.length !== n)
-    throw new ValidationError(`invalid ${name}`, [
-      { path, code: 'length_mismatch', message: `expected ${n} weights, got ${values.length}` },
-    ])
-  const out = Float64Array.from(values)
-  let total = 0
-  for (let i = 0; i < n; i++) {
-    const v = out[i]!
-    if (!Number.isFinite(v) || v < 0)
-      throw new ValidationError(`invalid ${name}`, [
-        { path, code: 'invalid_value', message: `weight ${v} at row ${i} is not finite and ≥ 0` },
-      ])
-    total += v
-  }
-  if (!(total > 0))
-    throw new ValidationError(`invalid ${name}`, [
-      { path, code: 'invalid_value', message: 'all weights are 0' },
-    ])
-  return out
+  return sw === undefined ? undefined : readSampleWeight(n, sw, name)
 }
