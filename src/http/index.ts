@@ -6,6 +6,8 @@
 export { buildHttpApp } from './app.js'
 export type { HttpDeps, HttpOptions } from './app.js'
 export { HTTP_STATUS_BY_CODE, httpStatusOf } from './error-map.js'
+export { createHttpTransport } from './http-transport.js'
+export type { HttpTransport, HttpTransportOptions } from './http-transport.js'
 export { createHttpMetrics } from './metrics.js'
 export type { HttpMetrics } from './metrics.js'
 export type { CheckResult, ReadinessReport } from './routes/system.js'

@@ -1,15 +1,6 @@
 import type { Readable } from 'node:stream'
 
-import {
-  CancelledError,
-  NotFoundError,
-  PlatformError,
-  ValidationError,
-  type ErrorBody,
-  type ErrorCode,
-} from '../../../core/index.js'
-import { WORKSPACE_HEADER } from '../../schemas.js'
-import type { MlflowErrorCode } from './errors.js'
+import { createHttpTransport } from '../../http-transport.js'
 
 /** Bytes an artifact upload accepts. */
 export type MlflowUploadBody = Uint8Array | Readable | AsyncIterable<Uint8Array>
@@ -52,75 +43,6 @@ export interface MlflowClient {
   getArtifact(path: string): Promise<AsyncIterable<Uint8Array>>
 }
 
-const CODE_BY_MLFLOW_CODE: Readonly<Partial<Record<MlflowErrorCode, ErrorCode>>> = Object.freeze({
-  INVALID_PARAMETER_VALUE: 'INVALID_ARGUMENT',
-  BAD_REQUEST: 'INVALID_ARGUMENT',
-  RESOURCE_DOES_NOT_EXIST: 'NOT_FOUND',
-  RESOURCE_ALREADY_EXISTS: 'ALREADY_EXISTS',
-  RESOURCE_CONFLICT: 'CONFLICT',
-  INVALID_STATE: 'FAILED_PRECONDITION',
-  PERMISSION_DENIED: 'PERMISSION_DENIED',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  CANCELLED: 'CANCELLED',
-  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
-  TEMPORARILY_UNAVAILABLE: 'UNAVAILABLE',
-  REQUEST_LIMIT_EXCEEDED: 'UNAVAILABLE',
-  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
-  ENDPOINT_NOT_FOUND: 'NOT_IMPLEMENTED',
-  INTERNAL_ERROR: 'INTERNAL',
-})
-
-/** Rebuilds a `PlatformError` from an error response (MLflow's body or Plinth's). */
-function errorFromResponse(status: number, text: string, what: string): PlatformError {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  if (typeof body === 'object' && body !== null) {
-    if (
-      'plinth_error' in body &&
-      typeof body.plinth_error === 'object' &&
-      body.plinth_error !== null
-    ) {
-      const e = body.plinth_error as Partial<ErrorBody>
-      if (typeof e.code === 'string' && typeof e.message === 'string') {
-        return PlatformError.fromJSON({
-          code: e.code,
-          message: e.message,
-          details: e.details ?? {},
-        })
-      }
-    }
-    if ('error_code' in body && typeof body.error_code === 'string') {
-      const message =
-        'message' in body && typeof body.message === 'string' ? body.message : body.error_code
-      const code = CODE_BY_MLFLOW_CODE[body.error_code as MlflowErrorCode] ?? 'INTERNAL'
-      const details = { status, errorCode: body.error_code }
-      if (code === 'NOT_FOUND') return new NotFoundError(message, details)
-      if (code === 'INVALID_ARGUMENT') return new ValidationError(message, [], details)
-      if (code === 'CANCELLED') return new CancelledError(message, details)
-      return new PlatformError(code, message, details)
-    }
-    if ('error' in body && typeof body.error === 'object' && body.error !== null) {
-      const e = body.error as Partial<ErrorBody>
-      if (typeof e.code === 'string' && typeof e.message === 'string') {
-        return PlatformError.fromJSON({
-          code: e.code,
-          message: e.message,
-          details: e.details ?? {},
-        })
-      }
-    }
-  }
-  return new PlatformError(
-    status >= 500 ? 'UNAVAILABLE' : 'INTERNAL',
-    `${what} failed with HTTP ${String(status)}`,
-    { status },
-  )
-}
-
 function queryOf(fields: Readonly<Record<string, unknown>>): string {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(fields)) {
@@ -147,45 +69,14 @@ function encodePath(path: string): string {
  * ```
  */
 export function createMlflowClient(options: MlflowClientOptions): MlflowClient {
-  const url = options.url.replace(/\/+$/, '')
-  const doFetch = options.fetch ?? globalThis.fetch
-  const timeoutMs = options.timeoutMs ?? 30_000
-  const baseHeaders: Record<string, string> = {
-    ...(options.workspace === undefined ? {} : { [WORKSPACE_HEADER]: options.workspace }),
-    ...options.headers,
-  }
-
+  const transport = createHttpTransport(options)
   // JSON calls get the deadline; artifact transfers do not (a large file may take longer, and a
   // deadline would also cut the body of a download while it streams).
-  async function request(
-    method: string,
-    path: string,
-    init: RequestInit,
-    deadline = true,
-  ): Promise<Response> {
-    const what = `${method} ${path}`
-    let res: Response
-    try {
-      res = await doFetch(`${url}/api/2.0/${path}`, {
-        ...init,
-        method,
-        headers: { ...baseHeaders, ...(init.headers as Record<string, string> | undefined) },
-        ...(deadline ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
-      })
-    } catch (err) {
-      throw new PlatformError(
-        'UNAVAILABLE',
-        `${what}: cannot reach ${url}`,
-        { url },
-        { cause: err },
-      )
-    }
-    if (!res.ok) throw errorFromResponse(res.status, await res.text(), what)
-    return res
-  }
+  const request = (method: string, path: string, init: RequestInit, deadline = true) =>
+    transport.request(method, `/api/2.0/${path}`, init, { deadline })
 
   return {
-    url,
+    url: transport.url,
     async get<T>(path: string, fields: Readonly<Record<string, unknown>> = {}) {
       const res = await request('GET', `${path}${queryOf(fields)}`, {})
       return (await res.json()) as T
