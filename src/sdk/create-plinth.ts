@@ -5,7 +5,7 @@ import {
   DEFAULT_WORKSPACE_ID,
   type RequestContext,
 } from '../core/index.js'
-import { createMlflowClient } from '../http/index.js'
+import { createHttpTransport, createMlflowClient } from '../http/index.js'
 import type { Platform } from '../platform/index.js'
 import {
   createEmbeddedBackend,
@@ -13,11 +13,14 @@ import {
   type TrackingClient,
   type TrackingClientOptions,
 } from '../tracking/index.js'
+import type { DatasetsClient } from './datasets-client.js'
+import { createEmbeddedDatasetsClient } from './embedded-datasets.js'
 import {
   createEmbeddedRegistryClient,
   createRemoteRegistryClient,
   type RegistryClient,
 } from './registry-client.js'
+import { createRemoteDatasetsClient } from './remote-datasets.js'
 import { createRemoteTrackingBackend } from './remote-tracking.js'
 
 /** Options shared by both modes. */
@@ -35,7 +38,10 @@ export interface EmbeddedPlinthOptions extends CommonOptions {
   readonly actor?: string
 }
 
-/** Remote mode: calls go to a Plinth server over its MLflow-compatible HTTP API. */
+/**
+ * Remote mode: calls go to a Plinth server, tracking and registry over its MLflow-compatible
+ * HTTP API, datasets over `/api/v1/datasets`.
+ */
 export interface RemotePlinthOptions extends CommonOptions {
   /** The server (`http://127.0.0.1:7700`). */
   readonly url: string
@@ -57,6 +63,8 @@ export interface Plinth {
   readonly tracking: TrackingClient
   /** Registered models, versions and aliases. */
   readonly registry: RegistryClient
+  /** Datasets: ingest, list, show, versions, profile, head, export and split. */
+  readonly datasets: DatasetsClient
   /**
    * Flushes and ends the runs still open (as `KILLED`) and stops watching process exit. The
    * platform of embedded mode stays open: its owner closes it.
@@ -97,16 +105,18 @@ export function createPlinth(options: CreatePlinthOptions): Plinth {
       mode: 'embedded',
       tracking,
       registry: createEmbeddedRegistryClient(platform.services.registry, ctx),
+      datasets: createEmbeddedDatasetsClient(platform.services.datasets, ctx),
       close: () => tracking.close(),
     }
   }
-  const client = createMlflowClient({
+  const transportOptions = {
     url: options.url,
     ...(options.workspace === undefined ? {} : { workspace }),
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  })
+  }
+  const client = createMlflowClient(transportOptions)
   const tracking = createTrackingClient(
     createRemoteTrackingBackend(client, workspace),
     options.tracking ?? {},
@@ -115,6 +125,7 @@ export function createPlinth(options: CreatePlinthOptions): Plinth {
     mode: 'remote',
     tracking,
     registry: createRemoteRegistryClient(client, workspace),
+    datasets: createRemoteDatasetsClient(createHttpTransport(transportOptions)),
     close: () => tracking.close(),
   }
 }

@@ -1,8 +1,9 @@
 /**
  * @module sdk
- * Plinth's TypeScript SDK: `createPlinth()` gives `{ tracking, registry }`, embedded (over a
- * `Platform` in this process) or remote (over a Plinth server's MLflow-compatible HTTP API, the
- * same requests an MLflow client sends). Runs are explicit handles with buffered metric logging.
+ * Plinth's TypeScript SDK: `createPlinth()` gives `{ tracking, registry, datasets }`, embedded
+ * (over a `Platform` in this process) or remote (over a Plinth server's HTTP API: for tracking and
+ * the registry, the same requests an MLflow client sends). Runs are explicit handles with buffered
+ * metric logging.
  *
  * @example
  * ```ts
@@ -32,3 +33,19 @@ export type {
   RegisteredModelInfo,
   RegistryClient,
 } from './registry-client.js'
+export { createEmbeddedDatasetsClient } from './embedded-datasets.js'
+export { createRemoteDatasetsClient } from './remote-datasets.js'
+export type {
+  DatasetColumn,
+  DatasetDetails,
+  DatasetExport,
+  DatasetInfo,
+  DatasetIngestInput,
+  DatasetIngestResult,
+  DatasetListItem,
+  DatasetRows,
+  DatasetSplitResult,
+  DatasetVersionInfo,
+  DatasetVersionRef,
+  DatasetsClient,
+} from './datasets-client.js'
