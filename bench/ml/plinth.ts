@@ -21,6 +21,11 @@ import { createEstimator } from '../../src/ml/registry.js'
 
 const N_FEATURES = 28
 const [exp, dataDir, nArg, seedArg] = process.argv.slice(2)
+/** KMEANS_ALGORITHM=lloyd|elkan overrides Plinth's default ('auto'), to compare the two. */
+const KMEANS_ALGORITHM =
+  process.env['KMEANS_ALGORITHM'] === undefined
+    ? {}
+    : { algorithm: process.env['KMEANS_ALGORITHM'] }
 const seed = Number(seedArg ?? 0)
 if (exp === undefined || dataDir === undefined || nArg === undefined) {
   throw new Error('usage: plinth.ts EXPERIMENT DATA_DIR N')
@@ -74,7 +79,7 @@ switch (exp) {
       nClusters: 8,
       nInit: exp === 'kmeans1' ? 1 : 10,
       seed,
-      algorithm: 'lloyd',
+      ...KMEANS_ALGORITHM,
     })
     const [m, s] = time(() => est.fit(Z) as Predictor & { inertia: number })
     out = { exp, fit_s: s, quality: m.inertia, n_iter: m.diagnostics.nIter }
@@ -98,7 +103,13 @@ switch (exp) {
       break
     }
     const init = JSON.parse(readFileSync(file, 'utf8')) as number[][]
-    const est = createEstimator('cluster.kmeans', { nClusters: 8, nInit: 1, init, seed })
+    const est = createEstimator('cluster.kmeans', {
+      nClusters: 8,
+      nInit: 1,
+      init,
+      seed,
+      ...KMEANS_ALGORITHM,
+    })
     const [m, s] = time(() => est.fit(Z) as Predictor & { inertia: number })
     out = { exp, fit_s: s, quality: m.inertia, n_iter: m.diagnostics.nIter }
     break

@@ -48,9 +48,10 @@ const KERNEL_IDS: Readonly<Record<KernelName, number>> = {
   cand: 1,
   norms: 2,
   lloyd: 3,
+  bounded: 4,
 }
 /** Kernel names by id. */
-const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms', 'lloyd']
+const KERNEL_BY_ID: readonly KernelName[] = ['assign', 'cand', 'norms', 'lloyd', 'bounded']
 
 /** Arguments of one command (after the block index). */
 const MAX_ARGS = 24

@@ -9,13 +9,18 @@
  * (an empty cluster takes the row farthest from its center), and stops when no label changed
  * (strict convergence) or when the squared center shift sums to at most
  * `tol · mean(column variances)`; without strict convergence a last assignment makes the labels
- * match the returned centers. k-means++ draws the first center uniformly, then each next one as
+ * match the returned centers. Once at most 5% of the rows changed cluster, the bounded variant
+ * (Hamerly 2010) keeps per row an upper bound on the distance to its center and a lower bound on
+ * the distance to any other, moves them by how far the centers moved, and assigns only rows whose
+ * bounds overlap; the bounds are widened by the float32 screen's error bound, so its labels are
+ * those of the plain step. k-means++ draws the first center uniformly, then each next one as
  * the best (lowest potential) of `2 + ⌊ln k⌋` candidates drawn with probability proportional to
  * the squared distance to the nearest chosen center.
  *
  * ## References
  * - D. Arthur, S. Vassilvitskii. "k-means++: The advantages of careful seeding". SODA 2007.
  * - scikit-learn 1.2 `sklearn/cluster/_kmeans.py`.
+ * - G. Hamerly. "Making k-means even faster". SDM 2010.
  *
  * @internal
  */
@@ -33,6 +38,8 @@ export interface KMeansSettings {
   readonly nInit: number
   readonly maxIter: number
   readonly tol: number
+  /** Hamerly's bounds (`bounded` kernel) instead of plain Lloyd steps: the same labels, fewer distances. */
+  readonly bounded: boolean
 }
 
 /** The outcome of one fit. */
@@ -77,6 +84,11 @@ export interface KMeansLayout {
   readonly bss: number
   readonly slots: number
   readonly bpot: number
+  /** Hamerly's per-row upper and lower bounds (f64), the listed rows (i32) and per-center info (3 f64). */
+  readonly ub: number
+  readonly lb: number
+  readonly list: number
+  readonly cinfo: number
   readonly bytes: number
 }
 
@@ -85,7 +97,13 @@ const MIN_BLOCK = 2048
 const PARTIALS_BUDGET = 64 * 1024 * 1024
 
 /** The shared-memory layout for `n × p` data and `k` clusters (block size depends only on n, p, k). */
-export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMeansLayout {
+export function kmeansLayout(
+  n: number,
+  p: number,
+  k: number,
+  kpp: boolean,
+  bounded = false,
+): KMeansLayout {
   const kpad = k + (k % 2)
   const kpad4 = Math.ceil(k / 4) * 4
   const trials = 2 + Math.floor(Math.log(k))
@@ -117,6 +135,10 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
   const bss = take(nBlocks * 2 * p * 8)
   const slots = take(kpp ? (trials + 1) * n * 8 : 0)
   const bpot = take(kpp ? nBlocks * trials * 8 : 0)
+  const ub = take(bounded ? n * 8 : 0)
+  const lb = take(bounded ? n * 8 : 0)
+  const list = take(bounded ? n * 4 : 0)
+  const cinfo = take(bounded ? 3 * k * 8 : 0)
   return {
     n,
     p,
@@ -144,6 +166,10 @@ export function kmeansLayout(n: number, p: number, k: number, kpp: boolean): KMe
     bss,
     slots,
     bpot,
+    ub,
+    lb,
+    list,
+    cinfo,
     bytes: at,
   }
 }
@@ -422,6 +448,59 @@ function lloydStep(pool: BlockPool, L: KMeansLayout): number {
   return changed
 }
 
+function boundedStep(pool: BlockPool, L: KMeansLayout, full: boolean): number {
+  pool.run('bounded', L.nBlocks, [
+    ...[L.bs, L.n, L.p, L.kpad, L.k, L.x, L.xn, L.ct, L.cn, L.labels, L.bsums, L.bres],
+    ...[L.kpad4, L.ct32, L.cn32, L.consts, L.scratch, L.ub, L.lb, L.cinfo, L.list, full ? 1 : 0],
+  ])
+  const f64 = pool.views.f64
+  let changed = 0
+  for (let b = 0; b < L.nBlocks; b++) changed += f64[L.bres / 8 + 2 * b + 1]!
+  return changed
+}
+
+/** The bounded steps start once at most this share of the rows changed cluster in a step. */
+const BOUNDED_FROM = 0.05
+
+/** Relative widening of the center moves and separations behind the bounds (covers their rounding). */
+const BOUND_SLACK = 1e-12
+
+/**
+ * Writes, per center, its move `δ_c = ‖next_c − prev_c‖`, the largest move of the others, and
+ * half the distance from `next_c` to its nearest other center (`cinfo`, 3 f64 per center), each
+ * widened by {@link BOUND_SLACK} in the safe direction.
+ */
+function writeCenterInfo(
+  pool: BlockPool,
+  L: KMeansLayout,
+  prev: Float64Array,
+  next: Float64Array,
+): void {
+  const { k, p } = L
+  const f64 = pool.views.f64
+  const o = L.cinfo / 8
+  const dist = (a: Float64Array, ia: number, bArr: Float64Array, ib: number): number => {
+    let s = 0
+    for (let j = 0; j < p; j++) {
+      const d = a[ia * p + j]! - bArr[ib * p + j]!
+      s += d * d
+    }
+    return Math.sqrt(s)
+  }
+  for (let c = 0; c < k; c++) f64[o + 3 * c] = dist(next, c, prev, c) * (1 + BOUND_SLACK)
+  for (let c = 0; c < k; c++) {
+    let others = 0
+    let sep = Infinity
+    for (let e = 0; e < k; e++) {
+      if (e === c) continue
+      others = Math.max(others, f64[o + 3 * e]!)
+      sep = Math.min(sep, dist(next, c, next, e))
+    }
+    f64[o + 3 * c + 1] = others
+    f64[o + 3 * c + 2] = 0.5 * sep * (1 - BOUND_SLACK)
+  }
+}
+
 function lloyd(
   pool: BlockPool,
   L: KMeansLayout,
@@ -439,11 +518,18 @@ function lloyd(
   let converged = false
   let relocations = 0
   let it = 0
+  // Early iterations, where many rows change cluster, take plain Lloyd steps: the bounds would
+  // settle few rows. The first bounded step (and the first after a relocation) rebuilds its
+  // block sums and bounds from every row.
+  let bounded = false
+  let full = true
   for (; it < s.maxIter; it++) {
     progress(it)
     writeCenters(pool, L, centers, k, L.kpad)
     writeCenters32(pool, L, centers)
-    const changed = lloydStep(pool, L)
+    const changed = bounded ? boundedStep(pool, L, full) : lloydStep(pool, L)
+    full = !bounded
+    if (s.bounded && changed <= BOUNDED_FROM * L.n) bounded = true
     sums.fill(0)
     counts.fill(0)
     const stride = k * p + k
@@ -456,6 +542,7 @@ function lloyd(
       // Distances to the (old) assigned centers, for the farthest rows.
       assign(pool, L, false)
       relocations += relocateEmpty(pool, L, sums, counts)
+      full = true
     }
     const next = new Float64Array(k * p)
     let shiftTotal = 0
@@ -472,6 +559,7 @@ function lloyd(
       const shift = Math.sqrt(d2)
       shiftTotal += shift * shift
     }
+    if (s.bounded) writeCenterInfo(pool, L, centers, next)
     centers = next
     // Strict convergence (no label changed), else the center shift against tol.
     if (changed === 0 || shiftTotal <= tol) {

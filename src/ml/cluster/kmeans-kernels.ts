@@ -219,13 +219,125 @@ function lloydJs(v: MemoryViews, a: readonly number[]): void {
   v.f64[a[13]! / 8 + 2 * a[0]!] = 0
 }
 
+/**
+ * `bounded(b, bs, n, p, kpad, k, x, xn, ct, cn, labels, bsums, bres, kpad4, ct32, cn32, consts,
+ * scratch, ub, lb, cinfo, list, full)`: the Lloyd step with Hamerly's bounds. Per row, `ub` holds
+ * an upper bound on the distance to its assigned center and `lb` a lower bound on the distance to
+ * every other center; `cinfo + 24c` holds, for center `c`, how far it moved (`δ_c`), the largest
+ * move of the other centers, and half the distance to its nearest other center (`s_c`). A first
+ * pass moves the bounds (`u += δ_a`, `l −= max_{c≠a} δ_c`) and keeps a row's label, untouched,
+ * when `u < max(l, s_a)`; it lists the other rows at `list + 4·r0`. The second pass assigns the
+ * listed rows as `lloyd` does (float32 screen, float64 when the two nearest are within twice the
+ * float32 bound) and resets their bounds from the two smallest values, each widened by that
+ * bound. Block sums and counts persist between steps and change only for rows that change
+ * cluster; with `full` = 1 every row is listed and the block's sums are rebuilt. Writes
+ * `[listed rows, changed]` at `bres + 16b`.
+ *
+ * The bounds are rigorous for the distances to the float64 centers, so a kept label is the
+ * float64 argmin: the labels are those of `lloyd` for the same centers. The TypeScript version
+ * assigns in float64 only (its bounds differ, its labels and sums do not).
+ */
+function boundedJs(v: MemoryViews, a: readonly number[]): void {
+  const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, bsums, bres] = a as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const [, consts, , ub, lb, cinfo, list, full] = a.slice(15) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const { f32, f64, i32 } = v
+  const r0 = b * bs
+  const r1 = Math.min(r0 + bs, n)
+  const sb = bsums / 8 + b * (k * p + k)
+  const cb = sb + k * p
+  if (full === 1) f64.fill(0, sb, sb + k * p + k)
+  const lp = list / 4 + r0
+  let cnt = 0
+  for (let i = r0; i < r1; i++) {
+    if (full === 1) {
+      i32[lp + cnt++] = i
+      continue
+    }
+    const ci = cinfo / 8 + 3 * i32[labels / 4 + i]!
+    const u = f64[ub / 8 + i]! + f64[ci]!
+    const l = f64[lb / 8 + i]! - f64[ci + 1]!
+    if (u < Math.max(l, f64[ci + 2]!)) {
+      f64[ub / 8 + i] = u
+      f64[lb / 8 + i] = l
+    } else i32[lp + cnt++] = i
+  }
+  const acc = new Float64Array(kpad)
+  let changed = 0
+  for (let t = 0; t < cnt; t++) {
+    const i = i32[lp + t]!
+    const xo = x / 4 + i * p
+    acc.fill(0)
+    for (let j = 0; j < p; j++) {
+      const xv = f32[xo + j]!
+      const co = ct / 8 + j * kpad
+      for (let c = 0; c < kpad; c++) acc[c] = acc[c]! + xv * f64[co + c]!
+    }
+    let best = Infinity
+    let second = Infinity
+    let bi = 0
+    for (let c = 0; c < kpad; c++) {
+      const d = f64[cn / 8 + c]! - (acc[c]! + acc[c]!)
+      const lt = d < best
+      second = lt ? best : Math.min(second, d)
+      if (lt) {
+        best = d
+        bi = c
+      }
+    }
+    const xnv = f64[xn / 8 + i]!
+    const bnd2 = 2 * (f64[consts / 8]! * Math.sqrt(xnv) + f64[consts / 8 + 1]!)
+    f64[ub / 8 + i] = Math.sqrt(Math.max(best + xnv + bnd2, 0))
+    f64[lb / 8 + i] = Math.sqrt(Math.max(second + xnv - bnd2, 0))
+    const old = i32[labels / 4 + i]!
+    if (old !== bi) {
+      changed += 1
+      i32[labels / 4 + i] = bi
+      if (full !== 1) {
+        f64[cb + old] = f64[cb + old]! - 1
+        const so = sb + old * p
+        for (let j = 0; j < p; j++) f64[so + j] = f64[so + j]! - f32[xo + j]!
+      }
+    }
+    if (full === 1 || old !== bi) {
+      f64[cb + bi] = f64[cb + bi]! + 1
+      const so = sb + bi * p
+      for (let j = 0; j < p; j++) f64[so + j] = f64[so + j]! + f32[xo + j]!
+    }
+  }
+  f64[bres / 8 + 2 * b] = cnt
+  f64[bres / 8 + 2 * b + 1] = changed
+}
+
 /** The TypeScript kernels by name. */
 export const JS_KERNELS: Readonly<
   Record<KernelName, (v: MemoryViews, a: readonly number[]) => void>
-> = { assign: assignJs, cand: candJs, norms: normsJs, lloyd: lloydJs }
+> = { assign: assignJs, cand: candJs, norms: normsJs, lloyd: lloydJs, bounded: boundedJs }
 
 /** The kernel names, shared by the WebAssembly exports and {@link JS_KERNELS}. */
-export type KernelName = 'assign' | 'cand' | 'norms' | 'lloyd'
+export type KernelName = 'assign' | 'cand' | 'norms' | 'lloyd' | 'bounded'
 
 // ---------------------------------------------------------------- WebAssembly versions
 
@@ -310,11 +422,12 @@ function emitDots(
 function emitAddRow(
   f: FuncBuilder,
   a: { sp: number; xp: number; xp0: number; j: number; p: number; p8: number; pEven: number },
+  sub = false,
 ): void {
   const { sp, xp, j } = a
   const pair = (q: number): void => {
     f.emit(get(sp), get(sp), op.v128Load(16 * q), get(xp), op.v128Load64Zero(8 * q))
-    f.emit(op.f64x2PromoteLowF32x4, op.f64x2Add, op.v128Store(16 * q))
+    f.emit(op.f64x2PromoteLowF32x4, sub ? op.f64x2Sub : op.f64x2Add, op.v128Store(16 * q))
   }
   f.emit(get(a.xp0), set(xp), i32(0), set(j))
   f.forRange(j, a.p8, 8, () => {
@@ -326,8 +439,8 @@ function emitAddRow(
     f.emit(get(sp), i32(16), op.i32Add, set(sp), get(xp), i32(8), op.i32Add, set(xp))
   })
   f.emit(get(a.pEven), get(a.p), op.i32Ne, op.if)
-  f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32, op.f64Add)
-  f.emit(op.f64Store(), op.end)
+  f.emit(get(sp), get(sp), op.f64Load(), get(xp), op.f32Load(), op.f64PromoteF32)
+  f.emit(sub ? op.f64Sub : op.f64Add, op.f64Store(), op.end)
 }
 
 function buildAssign(): FuncBuilder {
@@ -507,8 +620,7 @@ function buildNorms(): FuncBuilder {
 }
 
 /**
- * Emits float32 dot products of `rows` consecutive rows (the first at `xp0`, `rowBytes` apart)
- * with all `kpad4` centers (`ct32`, groups of 8 then 4) and stores `‖c‖² − 2x·c` for row `r`
+ * Emits float32 dot products of `rows` rows (row `r` at the address `rowAddr(r)` pushes) with all `kpad4` centers (`ct32`, groups of 8 then 4) and stores `‖c‖² − 2x·c` for row `r`
  * and center `c` at `scratch + 4(r·kpad4 + c)` (float32). Several rows share each load of the
  * centers and run independent accumulators, so the additions overlap instead of waiting on
  * one another.
@@ -520,11 +632,10 @@ function emitDots32(
     kpad4: number
     ct32: number
     cn32: number
-    xp0: number
     scratch: number
-    rowBytes: number
   },
   rows: number,
+  rowAddr: (r: number) => void,
 ): void {
   const c0 = f.local(I32)
   const j = f.local(I32)
@@ -554,7 +665,8 @@ function emitDots32(
     f.emit(op.block, op.loop, get(c0), i32(4 * g), op.i32Add, get(a.kpad4), op.i32GtU, op.brIf(1))
     for (let r = 0; r < rows; r++) {
       for (let q = 0; q < g; q++) f.emit(op.v128Zero, set(accs[r]![q]!))
-      f.emit(get(a.xp0), get(a.rowBytes), i32(r), op.i32Mul, op.i32Add, set(xps[r]!))
+      rowAddr(r)
+      f.emit(set(xps[r]!))
     }
     f.emit(get(a.ct32), get(c0), i32(4), op.i32Mul, op.i32Add, set(cp))
     f.emit(get(cp), get(kstride), op.i32Add, set(cp2), i32(0), set(j))
@@ -586,6 +698,10 @@ function emitDots32(
   group(2)
   group(1)
 }
+
+/** `i8x16.shuffle` lanes that swap the two f64 halves / neighbouring f32 lanes of a vector. */
+const swapHalves = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
+const swapPairs = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
 
 /** Rows screened together by the Lloyd kernel (each block's scratch holds this many rows). */
 export const LLOYD_ROWS = 4
@@ -636,18 +752,19 @@ function buildLloyd(): FuncBuilder {
   f.emit(op.f64(0), set(changed), op.f64(0), set(fallbacks), get(r0), set(i0))
   f.emit(get(p), i32(-2), op.i32And, set(pEven), get(p), i32(-8), op.i32And, set(p8))
   f.emit(get(p), i32(4), op.i32Mul, set(rowBytes))
-  const swapHalves = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]
-  const swapPairs = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
-  const dots = { p, kpad4, ct32, cn32, xp0, scratch: sc, rowBytes }
+  const dots = { p, kpad4, ct32, cn32, scratch: sc }
+  const nextRow = (r: number): void => {
+    f.emit(get(xp0), get(rowBytes), i32(r), op.i32Mul, op.i32Add)
+  }
   // Chunks of LLOYD_ROWS rows: screen them together, then finish each row in order.
   f.emit(op.block, op.loop, get(i0), get(r1), op.i32GeU, op.brIf(1))
   f.emit(get(scratch), set(sc), get(x), get(i0), get(rowBytes), op.i32Mul, op.i32Add, set(xp0))
   f.emit(get(i0), i32(LLOYD_ROWS), op.i32Add, set(chunkEnd))
   f.emit(get(chunkEnd), get(r1), op.i32GtU, op.i32Eqz, op.if)
-  emitDots32(f, dots, LLOYD_ROWS)
+  emitDots32(f, dots, LLOYD_ROWS, nextRow)
   f.emit(op.else, get(r1), set(chunkEnd), get(i0), set(i))
   f.forRange(i, chunkEnd, 1, () => {
-    emitDots32(f, dots, 1)
+    emitDots32(f, dots, 1, nextRow)
     f.emit(get(sc), get(nq), op.i32Add, set(sc), get(xp0), get(rowBytes), op.i32Add, set(xp0))
   })
   f.emit(op.end, get(i0), set(i), get(scratch), set(sc))
@@ -706,6 +823,194 @@ function buildLloyd(): FuncBuilder {
   return f
 }
 
+function buildBounded(): FuncBuilder {
+  const f = new FuncBuilder('bounded', new Array<typeof I32>(23).fill(I32))
+  const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, bsums, bres] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+  ] as const
+  const [kpad4, ct32, cn32, consts, scratchBase, ub, lb, cinfo, list, full] = [
+    13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+  ] as const
+  const [r0, r1] = emitRange(f, b, bs, n)
+  const i = f.local(I32)
+  const sb = f.local(I32)
+  const cb = f.local(I32)
+  const blockLen = f.local(I32)
+  const xp0 = f.local(I32)
+  const bi = f.local(I32)
+  const old = f.local(I32)
+  const lt = f.local(I32)
+  const sp = f.local(I32)
+  const xp = f.local(I32)
+  const j = f.local(I32)
+  const pEven = f.local(I32)
+  const p8 = f.local(I32)
+  const scratch = f.local(I32)
+  const sc = f.local(I32)
+  const rowBytes = f.local(I32)
+  const nq = f.local(I32)
+  const lp = f.local(I32)
+  const cnt = f.local(I32)
+  const t = f.local(I32)
+  const t0 = f.local(I32)
+  const chunkEnd = f.local(I32)
+  const c = f.local(I32)
+  const u = f.local(F64)
+  const l = f.local(F64)
+  const best = f.local(F64)
+  const second = f.local(F64)
+  const xnv = f.local(F64)
+  const bnd2 = f.local(F64)
+  const changed = f.local(F64)
+  const mask = f.local(I32)
+  const mv = f.local(V128)
+  const sv = f.local(V128)
+  const vv = f.local(V128)
+  f.emit(get(k), get(p), op.i32Mul, get(k), op.i32Add, set(blockLen))
+  f.emit(get(bsums), get(b), get(blockLen), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sb))
+  f.emit(get(sb), get(k), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(cb))
+  f.emit(get(scratchBase), get(b), get(kpad4), op.i32Mul, i32(4 * LLOYD_ROWS), op.i32Mul)
+  f.emit(op.i32Add, set(scratch), get(kpad4), i32(4), op.i32Mul, set(nq))
+  f.emit(get(p), i32(-2), op.i32And, set(pEven), get(p), i32(-8), op.i32And, set(p8))
+  f.emit(get(p), i32(4), op.i32Mul, set(rowBytes), op.f64(0), set(changed))
+  f.emit(get(list), get(r0), i32(4), op.i32Mul, op.i32Add, set(lp), i32(0), set(cnt))
+  f.emit(get(full), op.if)
+  emitZero(f, sb, blockLen)
+  f.emit(op.end)
+  const push = (): void => {
+    f.emit(get(lp), get(cnt), i32(4), op.i32Mul, op.i32Add, get(i), op.i32Store())
+    f.emit(get(cnt), i32(1), op.i32Add, set(cnt))
+  }
+  const at8 = (base: number): void => {
+    f.emit(get(base), get(i), i32(8), op.i32Mul, op.i32Add)
+  }
+  // Pass 1: move the bounds; list the rows they can't settle.
+  f.emit(get(r0), set(i))
+  f.forRange(i, r1, 1, () => {
+    f.emit(get(full), op.if)
+    push()
+    f.emit(op.else)
+    // sp = cinfo + 24·labels[i]
+    f.emit(get(labels), get(i), i32(4), op.i32Mul, op.i32Add, op.i32Load(), i32(24), op.i32Mul)
+    f.emit(get(cinfo), op.i32Add, set(sp))
+    at8(ub)
+    f.emit(op.f64Load(), get(sp), op.f64Load(0), op.f64Add, set(u))
+    at8(lb)
+    f.emit(op.f64Load(), get(sp), op.f64Load(8), op.f64Sub, set(l))
+    f.emit(get(u), get(l), get(sp), op.f64Load(16), op.f64Max, op.f64Lt, op.if)
+    at8(ub)
+    f.emit(get(u), op.f64Store())
+    at8(lb)
+    f.emit(get(l), op.f64Store(), op.else)
+    push()
+    f.emit(op.end, op.end)
+  })
+  // Pass 2: assign the listed rows, four at a time through the float32 screen.
+  const dots = { p, kpad4, ct32, cn32, scratch: sc }
+  const listed = (tl: number, r: number): void => {
+    f.emit(get(x), get(lp), get(tl), i32(4), op.i32Mul, op.i32Add, op.i32Load(4 * r))
+    f.emit(get(rowBytes), op.i32Mul, op.i32Add)
+  }
+  const track = (value: number, cl: number): void => {
+    // second = value < best ? best : min(second, value); then best, bi
+    f.emit(get(value), get(best), op.f64Lt, set(lt))
+    f.emit(get(best), get(second), get(value), op.f64Min, get(lt), op.select, set(second))
+    f.emit(get(value), get(best), get(lt), op.select, set(best))
+    f.emit(get(cl), get(bi), get(lt), op.select, set(bi))
+  }
+  f.emit(i32(0), set(t0))
+  f.emit(op.block, op.loop, get(t0), get(cnt), op.i32GeU, op.brIf(1))
+  f.emit(get(scratch), set(sc), get(t0), i32(LLOYD_ROWS), op.i32Add, set(chunkEnd))
+  f.emit(get(chunkEnd), get(cnt), op.i32GtU, op.i32Eqz, op.if)
+  emitDots32(f, dots, LLOYD_ROWS, (r) => {
+    listed(t0, r)
+  })
+  f.emit(op.else, get(cnt), set(chunkEnd), get(t0), set(t))
+  f.forRange(t, chunkEnd, 1, () => {
+    emitDots32(f, dots, 1, () => {
+      listed(t, 0)
+    })
+    f.emit(get(sc), get(nq), op.i32Add, set(sc))
+  })
+  f.emit(op.end, get(t0), set(t), get(scratch), set(sc))
+  f.forRange(t, chunkEnd, 1, () => {
+    f.emit(get(lp), get(t), i32(4), op.i32Mul, op.i32Add, op.i32Load(), set(i))
+    f.emit(get(x), get(i), get(rowBytes), op.i32Mul, op.i32Add, set(xp0))
+    at8(xn)
+    f.emit(op.f64Load(), set(xnv))
+    // bnd2 = 2·(consts[0]·‖x‖ + consts[1])
+    f.emit(get(consts), op.f64Load(0), get(xnv), op.f64Sqrt, op.f64Mul, get(consts))
+    f.emit(op.f64Load(8), op.f64Add, set(bnd2), get(bnd2), get(bnd2), op.f64Add, set(bnd2))
+    // The two smallest float32 values (lane-wise min and second min, then across lanes), and
+    // the first center holding the smallest.
+    f.emit(
+      get(sc),
+      op.v128Load(),
+      set(mv),
+      op.f64(Infinity),
+      op.f32DemoteF64,
+      op.f32x4Splat,
+      set(sv),
+      i32(16),
+      set(c),
+    )
+    f.forRange(c, nq, 16, () => {
+      f.emit(get(sc), get(c), op.i32Add, op.v128Load(), set(vv))
+      f.emit(get(sv), get(mv), get(vv), op.f32x4Max, op.f32x4Min, set(sv))
+      f.emit(get(mv), get(vv), op.f32x4Min, set(mv))
+    })
+    for (const lanes of [swapPairs, swapHalves]) {
+      f.emit(get(mv), get(mv), op.i8x16Shuffle(lanes), set(vv))
+      f.emit(get(sv), get(sv), get(sv), op.i8x16Shuffle(lanes), op.f32x4Min, get(mv), get(vv))
+      f.emit(op.f32x4Max, op.f32x4Min, set(sv), get(mv), get(vv), op.f32x4Min, set(mv))
+    }
+    f.emit(get(mv), op.f32x4ExtractLane(0), op.f64PromoteF32, set(best))
+    f.emit(get(sv), op.f32x4ExtractLane(0), op.f64PromoteF32, set(second))
+    f.emit(i32(-1), set(bi), i32(0), set(c))
+    f.forRange(c, nq, 16, () => {
+      f.emit(get(sc), get(c), op.i32Add, op.v128Load(), get(mv), op.f32x4Le, op.i32x4Bitmask)
+      f.emit(set(mask), get(bi), i32(0), op.i32LtS, get(mask), i32(0), op.i32Ne, op.i32And, op.if)
+      f.emit(get(c), i32(2), op.i32ShrU, get(mask), op.i32Ctz, op.i32Add, set(bi), op.end)
+    })
+    // Within twice the float32 bound: redo in float64.
+    f.emit(get(second), get(best), op.f64Sub, get(bnd2), op.f64Gt, op.i32Eqz, op.if)
+    f.emit(op.f64(Infinity), set(best), op.f64(Infinity), set(second), i32(0), set(bi))
+    emitDots(f, { p, kpad, ct, cn, xp0 }, (cl, value) => {
+      track(value, cl)
+    })
+    f.emit(op.end)
+    // ub = √max(best + ‖x‖² + bnd2, 0); lb = √max(second + ‖x‖² − bnd2, 0)
+    at8(ub)
+    f.emit(get(best), get(xnv), op.f64Add, get(bnd2), op.f64Add, op.f64(0), op.f64Max, op.f64Sqrt)
+    f.emit(op.f64Store())
+    at8(lb)
+    f.emit(get(second), get(xnv), op.f64Add, get(bnd2), op.f64Sub, op.f64(0), op.f64Max)
+    f.emit(op.f64Sqrt, op.f64Store())
+    f.emit(get(labels), get(i), i32(4), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), op.i32Load(), set(old))
+    f.emit(get(old), get(bi), op.i32Ne, op.if)
+    f.emit(get(changed), op.f64(1), op.f64Add, set(changed), get(sp), get(bi), op.i32Store())
+    f.emit(get(full), op.i32Eqz, op.if)
+    f.emit(get(cb), get(old), i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Sub, op.f64Store())
+    f.emit(get(sb), get(old), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
+    emitAddRow(f, { sp, xp, xp0, j, p, p8, pEven }, true)
+    f.emit(op.end, op.end)
+    f.emit(get(full), get(old), get(bi), op.i32Ne, op.i32Or, op.if)
+    f.emit(get(cb), get(bi), i32(8), op.i32Mul, op.i32Add, set(sp))
+    f.emit(get(sp), get(sp), op.f64Load(), op.f64(1), op.f64Add, op.f64Store())
+    f.emit(get(sb), get(bi), get(p), op.i32Mul, i32(8), op.i32Mul, op.i32Add, set(sp))
+    emitAddRow(f, { sp, xp, xp0, j, p, p8, pEven })
+    f.emit(op.end)
+    f.emit(get(sc), get(nq), op.i32Add, set(sc))
+  })
+  f.emit(get(chunkEnd), set(t0), op.br(0), op.end, op.end)
+  f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
+  f.emit(get(sp), get(cnt), op.f64ConvertI32U, op.f64Store(0), get(sp), get(changed))
+  f.emit(op.f64Store(8))
+  return f
+}
+
 /** The kernels' memory: shared (the pool's threads run on it), imported as `env.memory`. */
 const CLUSTER_MEMORY = { name: 'memory', minPages: 1, maxPages: 65536, shared: true } as const
 
@@ -723,7 +1028,10 @@ export function kernelModule(): WasmModule | null {
       api === undefined
         ? null
         : new api.Module(
-            encodeModule([buildAssign(), buildCand(), buildNorms(), buildLloyd()], CLUSTER_MEMORY),
+            encodeModule(
+              [buildAssign(), buildCand(), buildNorms(), buildLloyd(), buildBounded()],
+              CLUSTER_MEMORY,
+            ),
           )
   } catch {
     compiled = null

@@ -177,6 +177,123 @@ describe('kernels and threads', () => {
   })
 })
 
+describe('bounded (Hamerly) steps', () => {
+  it('give the same labels, centers and iterations as plain Lloyd steps', () => {
+    // Overlapping blobs: many iterations, bounds that settle some rows and not others.
+    const rng = createRng(21)
+    const n = 20000
+    const p = 9
+    const cols = Array.from({ length: p }, () => new Float64Array(n))
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < p; j++) cols[j]![i] = rng.normal() + 0.8 * ((i % 6) - (j % 4))
+    const X = createFrame(
+      cols.map((values, j) => createColumn({ name: `x${j}`, dtype: 'f64', values })),
+    )
+    for (const seed of [0, 1]) {
+      const plain = new KMeans({ nClusters: 7, nInit: 1, seed, algorithm: 'lloyd' }).fit(X)
+      const bounded = new KMeans({ nClusters: 7, nInit: 1, seed, algorithm: 'elkan' }).fit(X)
+      expect(bounded.diagnostics.nIter).toBe(plain.diagnostics.nIter)
+      expect(plain.diagnostics.nIter).toBeGreaterThan(10)
+      expect(Array.from(bounded.labels)).toEqual(Array.from(plain.labels))
+      const a = plain.clusterCenters
+      const b = bounded.clusterCenters
+      for (let q = 0; q < a.length; q++) expect(Math.abs(b[q]! - a[q]!)).toBeLessThan(1e-9)
+      expect(Math.abs(bounded.inertia - plain.inertia)).toBeLessThan(1e-9 * plain.inertia)
+    }
+  })
+
+  it('the WebAssembly and TypeScript kernels give the same labels, sums and changes', () => {
+    const api = wasmApi()
+    const module = kernelModule()
+    if (api === undefined || module === null) return
+    const [n, p, k] = [1503, 13, 6]
+    const L = kmeansLayout(n, p, k, false, true)
+    const pages = Math.ceil(L.bytes / 65536) + 1
+    const memory = new api.Memory({ initial: pages, maximum: pages, shared: true })
+    const inst = new api.Instance(module, { env: { memory } })
+    const v = memoryViews(memory.buffer)
+    const j = memoryViews(new ArrayBuffer(pages * 65536))
+    const rng = createRng(17)
+    for (let q = 0; q < n * p; q++) v.f32[L.x / 4 + q] = j.f32[L.x / 4 + q] = rng.normal() * 2
+    for (let i = 0; i < n; i++) {
+      let s = 0
+      for (let q = 0; q < p; q++) s += v.f32[L.x / 4 + i * p + q]! ** 2
+      v.f64[L.xn / 8 + i] = j.f64[L.xn / 8 + i] = s
+      v.i32[L.labels / 4 + i] = j.i32[L.labels / 4 + i] = -1
+    }
+    const setCenters = (centers: Float64Array): void => {
+      for (const m of [v, j]) {
+        for (let c = 0; c < L.kpad4; c++) {
+          let s = 0
+          for (let q = 0; q < p; q++) {
+            const val = c < k ? centers[c * p + q]! : 0
+            m.f32[L.ct32 / 4 + q * L.kpad4 + c] = val
+            if (c < L.kpad) m.f64[L.ct / 8 + q * L.kpad + c] = val
+            s += val * val
+          }
+          m.f32[L.cn32 / 4 + c] = c < k ? s : Infinity
+          if (c < L.kpad) m.f64[L.cn / 8 + c] = c < k ? s : Infinity
+        }
+        m.f64[L.consts / 8] = 4 * (p + 2) * 2 ** -24 * 10
+        m.f64[L.consts / 8 + 1] = 4 * (p + 2) * 2 ** -24 * 100
+      }
+    }
+    const centers = Float64Array.from({ length: k * p }, () => rng.normal())
+    const run = (full: number): void => {
+      const a = [
+        ...[L.bs, n, p, L.kpad, k, L.x, L.xn, L.ct, L.cn, L.labels, L.bsums, L.bres],
+        ...[L.kpad4, L.ct32, L.cn32, L.consts, L.scratch, L.ub, L.lb, L.cinfo, L.list, full],
+      ]
+      for (let b = 0; b < L.nBlocks; b++) {
+        ;(inst.exports.bounded as (...args: number[]) => void)(b, ...a)
+        JS_KERNELS.bounded(j, [b, ...a])
+      }
+    }
+    const same = (off: number, len: number): void => {
+      expect(Buffer.from(v.f64.buffer.slice(off, off + len))).toEqual(
+        Buffer.from(j.f64.buffer.slice(off, off + len)),
+      )
+    }
+    setCenters(centers)
+    run(1)
+    for (let step = 0; step < 4; step++) {
+      same(L.labels, n * 4)
+      same(L.bsums, L.nBlocks * (k * p + k) * 8)
+      for (let b = 0; b < L.nBlocks; b++)
+        expect(v.f64[L.bres / 8 + 2 * b + 1]).toBe(j.f64[L.bres / 8 + 2 * b + 1])
+      // Move the centers a little; both backends get the same moves and separations.
+      const next = centers.map((c) => c + 0.05 * rng.normal())
+      const dist = (a: Float64Array, ia: number, b: Float64Array, ib: number): number => {
+        let s = 0
+        for (let q = 0; q < p; q++) s += (a[ia * p + q]! - b[ib * p + q]!) ** 2
+        return Math.sqrt(s)
+      }
+      const moves = Array.from({ length: k }, (_, c) => dist(next, c, centers, c) * (1 + 1e-12))
+      for (let c = 0; c < k; c++) {
+        let sep = Infinity
+        for (let e = 0; e < k; e++) if (e !== c) sep = Math.min(sep, dist(next, c, next, e))
+        const others = Math.max(...moves.filter((_, e) => e !== c))
+        for (const m of [v, j]) {
+          m.f64[L.cinfo / 8 + 3 * c] = moves[c]!
+          m.f64[L.cinfo / 8 + 3 * c + 1] = others
+          m.f64[L.cinfo / 8 + 3 * c + 2] = 0.5 * sep * (1 - 1e-12)
+        }
+      }
+      centers.set(next)
+      setCenters(centers)
+      run(0)
+    }
+    // The delta sums equal sums rebuilt from the labels (to rounding).
+    for (let c = 0; c < k; c++) {
+      let count = 0
+      for (let i = 0; i < n; i++) if (j.i32[L.labels / 4 + i] === c) count++
+      let got = 0
+      for (let b = 0; b < L.nBlocks; b++) got += j.f64[L.bsums / 8 + b * (k * p + k) + k * p + c]!
+      expect(got).toBe(count)
+    }
+  })
+})
+
 describe('behaviour', () => {
   it('reports per-init diagnostics and picks the lowest inertia', () => {
     const X = blobs(400, 3, 4, 9)

@@ -56,11 +56,15 @@ export const KMeansParamsSchema = z.strictObject({
   /** Stop when the squared center shift is at most `tol × mean column variance`. @default 1e-4 */
   tol: z.number().min(0).default(1e-4),
   /**
-   * Accepted for scikit-learn compatibility. Both compute the same iterations (as in
-   * scikit-learn, where they differ only by rounding); both run the SIMD Lloyd kernel, which
-   * measured faster than triangle-inequality bounds on weakly separated data. @default 'lloyd'
+   * How each Lloyd iteration finds the nearest centers; all three give the same iterations (up
+   * to the rounding of the center sums). `'lloyd'` measures every row against every center.
+   * `'elkan'` and `'auto'` keep Hamerly's bounds per row (an upper bound on the distance to its
+   * center, a lower bound on the distance to any other, moved by how far the centers moved) and
+   * measure only the rows whose bounds overlap; center sums change only for rows that change
+   * cluster. On weakly separated data such as 1M Higgs-like rows the bounds settle about 85% of
+   * the rows in later iterations. @default 'auto'
    */
-  algorithm: z.enum(['lloyd', 'elkan']).default('lloyd'),
+  algorithm: z.enum(['auto', 'lloyd', 'elkan']).default('auto'),
   /** @default 0 */
   seed: z.int().min(0).max(0xffffffff).default(0),
   /**
@@ -86,7 +90,9 @@ const WORKER_START_MS = 5000
  * rounding of at most 6e-8). Assignments screen centers with float32 SIMD dot products and redo
  * in float64 any row whose two nearest centers are within the float32 error bound, so labels are
  * the exact float64 argmin; center sums, distances and inertia are float64 (k-means++ sampling
- * weights are float32 squared distances, widened). The same seed gives a
+ * weights are float32 squared distances, widened). Once at most 5% of the rows change cluster in
+ * an iteration, `algorithm: 'auto'` (and `'elkan'`) keeps Hamerly's distance bounds per row and
+ * measures only the rows whose bounds overlap, with the same labels as plain Lloyd steps. The same seed gives a
  * bit-identical model for any number of threads.
  *
  * @example
@@ -117,7 +123,8 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
       nInit = 1
     }
     const n = X.nRows
-    const L = kmeansLayout(n, nFeatures, p.nClusters, p.init === 'k-means++')
+    const bounded = p.algorithm !== 'lloyd'
+    const L = kmeansLayout(n, nFeatures, p.nClusters, p.init === 'k-means++', bounded)
     const work = n * nFeatures * L.kpad * nInit
     const threads = p.nThreads ?? (work >= PARALLEL_WORK ? Math.min(availableParallelism(), 8) : 1)
     const pool = createBlockPool(L.bytes, threads)
@@ -134,6 +141,7 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
           nInit,
           maxIter: p.maxIter,
           tol: p.tol,
+          bounded,
         },
         rng,
         opts,
