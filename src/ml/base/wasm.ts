@@ -117,6 +117,7 @@ export const op = {
   f64x2Splat: simd(0x14),
   f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],
   f64x2ExtractLane: (lane: number) => [...simd(0x21), lane],
+  f64x2ReplaceLane: (lane: number) => [...simd(0x22), lane],
   f32x4Le: simd(0x45),
   f64x2PromoteLowF32x4: simd(0x5f),
   i32x4Bitmask: simd(0xa4),

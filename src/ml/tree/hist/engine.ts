@@ -17,11 +17,19 @@
  * milliseconds under every runner) and compile the same generated kernels as the caller.
  * A batch of nodes with fewer than {@link PARALLEL_ROWS} rows in all runs on the calling thread.
  *
+ * ## Kernels
+ * Where WebAssembly SIMD is available (every supported Node), bins, gradients, hessians, row
+ * indices and the histogram slots live in one shared `WebAssembly.Memory` and the passes run the
+ * kernels of `wasm-kernels.ts` (each row's gradient pair added with one f64x2 per feature;
+ * sparse nodes gathered block by block): about 2.5–3× the speed of the generated JavaScript
+ * kernels, with the same sums bit for bit. Column-subset passes and hosts without WebAssembly use
+ * the JavaScript kernels.
+ *
  * @internal
  */
 import type { Worker } from 'node:worker_threads'
 
-import { spawnFunctionWorker } from '../../base/index.js'
+import { spawnFunctionWorker, wasmApi, type WasmMemory, type WasmModule } from '../../base/index.js'
 
 import {
   FEATURE_DOUBLES,
@@ -34,6 +42,7 @@ import {
   splitRows,
 } from './kernels.js'
 import type { BinnedMatrix, Histogram, HistogramEngine } from './types.js'
+import { gatherBufferBytes, histWasmModule, type WasmHistKernel } from './wasm-kernels.js'
 
 /** Options of {@link createHistogramEngine}. */
 export interface HistogramEngineOptions {
@@ -102,17 +111,20 @@ export function createHistogramEngine(
   const { nRows, nFeatures, rowStride } = data
   const histDoubles = nFeatures * FEATURE_DOUBLES
 
-  let bins = data.bins
-  if (parallel && !(bins.buffer instanceof SharedArrayBuffer)) {
+  // With WebAssembly, bins, gradients, hessians, row indices and histogram scratch live in one
+  // shared memory the kernels address by offset (see wasm-kernels.ts).
+  const wasm = wasmLayout(data, histDoubles, parallel ? SLOTS : 0, parallel ? requested : 1)
+  let bins = wasm?.bins ?? data.bins
+  if (wasm === undefined && parallel && !(bins.buffer instanceof SharedArrayBuffer)) {
     const copy = new Uint8Array(new SharedArrayBuffer(Math.max(bins.length, 4)), 0, bins.length)
     copy.set(bins)
     bins = copy
   }
   if (bins.byteOffset % 4 !== 0) bins = bins.slice()
   const bins32 = new Uint32Array(bins.buffer, bins.byteOffset, bins.length >>> 2)
-  const grad = new Float32Array(alloc(nRows * 4), 0, nRows)
-  const hess = new Float32Array(alloc(nRows * 4), 0, nRows)
-  const rows = new Uint32Array(alloc(nRows * 4), 0, nRows)
+  const grad = wasm?.grad ?? new Float32Array(alloc(nRows * 4), 0, nRows)
+  const hess = wasm?.hess ?? new Float32Array(alloc(nRows * 4), 0, nRows)
+  const rows = wasm?.rows ?? new Uint32Array(alloc(nRows * 4), 0, nRows)
   const left = new Uint32Array(alloc(nRows * 4), 0, nRows)
   const right = parallel ? new Uint32Array(alloc(nRows * 4), 0, nRows) : left
   const goLeft = new Uint8Array(alloc(256), 0, 256)
@@ -166,6 +178,19 @@ export function createHistogramEngine(
     else kernelRows(bins32, grad, hess, rows, begin, end, h, at)
   }
 
+  /** The WebAssembly kernel over rows `[begin, end)` into the histogram at byte `hist`. */
+  function wasmAccumulate(begin: number, end: number, hist: number): void {
+    if (wasm === undefined) return
+    const a = wasm.at
+    const kernel = identity
+      ? wasm.contig
+      : end > begin && rows[end - 1]! - rows[begin]! > GATHER_SPAN * (end - begin)
+        ? wasm.gather
+        : wasm.rowsKernel
+    // The calling thread's gather buffer is the first.
+    kernel(a.bins, a.grad, a.hess, a.rows, begin, end, hist, a.gather)
+  }
+
   /** `out += h[at …]` over the listed features (or all). */
   function addInto(
     out: Float64Array,
@@ -205,6 +230,20 @@ export function createHistogramEngine(
   ): void {
     const n = end - begin
     const nc = chunkCount(n)
+    if (wasm !== undefined && features === undefined) {
+      // Each chunk summed from zero in the scratch histogram, then copied (first) or added.
+      for (let c = 0; c < nc; c++) {
+        wasm.scratch.fill(0)
+        wasmAccumulate(
+          begin + Math.floor((c * n) / nc),
+          begin + Math.floor(((c + 1) * n) / nc),
+          wasm.at.scratch,
+        )
+        if (c === 0) out.set(wasm.scratch)
+        else addInto(out, wasm.scratch, 0, undefined)
+      }
+      return
+    }
     zero(out, 0, features)
     accumulate(begin, begin + Math.floor(n / nc), out, 0, features)
     for (let c = 1; c < nc; c++) {
@@ -293,7 +332,7 @@ export function createHistogramEngine(
     const tasks = new Int32Array(new SharedArrayBuffer(MAX_TASKS * TASK * 4))
     const counts = new Int32Array(new SharedArrayBuffer(MAX_TASKS * 4))
     const subset = new Int32Array(new SharedArrayBuffer(Math.max(nFeatures, 1) * 4))
-    const slots = new Float64Array(new SharedArrayBuffer(SLOTS * histDoubles * 8))
+    const slots = wasm?.slots ?? new Float64Array(new SharedArrayBuffer(SLOTS * histDoubles * 8))
     const workers: Worker[] = []
     const workerData: HistWorkerData = {
       control,
@@ -319,6 +358,15 @@ export function createHistogramEngine(
       gatherSpan: GATHER_SPAN,
       cells: CTRL,
       featureDoubles: FEATURE_DOUBLES,
+      wasm:
+        wasm === undefined
+          ? undefined
+          : {
+              module: wasm.module,
+              memory: wasm.memory,
+              at: wasm.at,
+              gatherBytes: gatherBufferBytes(nFeatures),
+            },
     }
     for (let w = 0; w < nWorkers; w++) {
       try {
@@ -390,7 +438,9 @@ export function createHistogramEngine(
       if (cmd === CMD_HIST) {
         const at = tasks[t * TASK + 2]! * histDoubles
         zero(slots, at, subsetView)
-        accumulate(b, e, slots, at, subsetView)
+        if (wasm !== undefined && subsetView === undefined)
+          wasmAccumulate(b, e, wasm.at.slots + at * 8)
+        else accumulate(b, e, slots, at, subsetView)
       } else {
         counts[t] = splitRows(
           colBins,
@@ -537,6 +587,8 @@ interface HistWorkerData {
   readonly kernelContig: string
   readonly cells: typeof CTRL
   readonly featureDoubles: number
+  readonly wasm:
+    { module: WasmModule; memory: WasmMemory; at: WasmOffsets; gatherBytes: number } | undefined
 }
 
 /**
@@ -569,10 +621,32 @@ function histWorkerMain(d: HistWorkerData): void {
   const kContig = (new Function(d.kernelContig) as () => (...a: unknown[]) => void)()
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const kGather = (new Function(d.kernelGather) as () => (...a: unknown[]) => void)()
+  type WasmKernel = (...a: number[]) => void
+  const wasmGlobal = (
+    globalThis as unknown as {
+      WebAssembly: {
+        Instance: new (
+          m: WasmModule,
+          i: object,
+        ) => {
+          exports: { contig: WasmKernel; rows: WasmKernel; gather: WasmKernel }
+        }
+      }
+    }
+  ).WebAssembly
+  const wx =
+    d.wasm === undefined
+      ? undefined
+      : new wasmGlobal.Instance(d.wasm.module, { env: { memory: d.wasm.memory } }).exports
+  // This worker's index among the participants (the caller is 0): its gather buffer.
+  let self = 0
   for (;;) {
     const r = Atomics.load(control, cells.ready)
     if (r < 0) return
-    if (Atomics.compareExchange(control, cells.ready, r, r + 1) === r) break
+    if (Atomics.compareExchange(control, cells.ready, r, r + 1) === r) {
+      self = r + 1
+      break
+    }
   }
   Atomics.notify(control, cells.ready)
   let seen = 0
@@ -594,7 +668,24 @@ function histWorkerMain(d: HistWorkerData): void {
           const contiguous = tasks[t * TASK_W + 3]! === 1
           if (nSubset < 0) {
             slots.fill(0, at, at + d.histDoubles)
-            if (contiguous) kContig(bins32, grad, hess, undefined, b, e, slots, at)
+            if (wx !== undefined && d.wasm !== undefined) {
+              const o = d.wasm.at
+              const k = contiguous
+                ? wx.contig
+                : e > b && rows[e - 1]! - rows[b]! > d.gatherSpan * (e - b)
+                  ? wx.gather
+                  : wx.rows
+              k(
+                o.bins,
+                o.grad,
+                o.hess,
+                o.rows,
+                b,
+                e,
+                o.slots + at * 8,
+                o.gather + self * d.wasm.gatherBytes,
+              )
+            } else if (contiguous) kContig(bins32, grad, hess, undefined, b, e, slots, at)
             else if (e > b && rows[e - 1]! - rows[b]! > d.gatherSpan * (e - b))
               kGather(bins32, grad, hess, rows, b, e, slots, at)
             else kRows(bins32, grad, hess, rows, b, e, slots, at)
@@ -655,5 +746,93 @@ function transposeBins(
       const o = f * nRows
       for (let r = r0, at = r0 * rowStride + f; r < r1; r++, at += rowStride) out[o + r] = bins[at]!
     }
+  }
+}
+
+/** Byte offsets of the kernels' arrays in the shared memory. */
+interface WasmOffsets {
+  readonly bins: number
+  readonly grad: number
+  readonly hess: number
+  readonly rows: number
+  readonly scratch: number
+  readonly slots: number
+  /** One gather buffer per thread, the caller's first. */
+  readonly gather: number
+}
+
+/** The shared memory of the WebAssembly kernels, its views and the compiled kernels. */
+interface WasmEngineMemory {
+  readonly module: WasmModule
+  readonly memory: WasmMemory
+  readonly at: WasmOffsets
+  readonly bins: Uint8Array
+  readonly grad: Float32Array
+  readonly hess: Float32Array
+  readonly rows: Uint32Array
+  readonly scratch: Float64Array
+  readonly slots: Float64Array
+  readonly contig: WasmHistKernel
+  readonly rowsKernel: WasmHistKernel
+  readonly gather: WasmHistKernel
+}
+
+/**
+ * Lays out bins (copied in), gradients, hessians, row indices, a scratch histogram, `nSlots`
+ * histogram slots and a gather buffer per thread in one shared WebAssembly memory; `undefined` where the kernels can't run
+ * (no WebAssembly SIMD, or a memory beyond 4 GiB).
+ */
+function wasmLayout(
+  data: BinnedMatrix,
+  histDoubles: number,
+  nSlots: number,
+  nThreads: number,
+): WasmEngineMemory | undefined {
+  const api = wasmApi()
+  const module = histWasmModule(data.nFeatures)
+  if (api === undefined || module === null) return undefined
+  const { nRows, rowStride } = data
+  if (rowStride !== ((data.nFeatures + 3) >>> 2) * 4) return undefined
+  let end = 0
+  const take = (bytes: number): number => {
+    const o = end
+    end += Math.ceil(bytes / 16) * 16
+    return o
+  }
+  const at: WasmOffsets = {
+    bins: take(nRows * rowStride),
+    grad: take(nRows * 4),
+    hess: take(nRows * 4),
+    rows: take(nRows * 4),
+    scratch: take(histDoubles * 8),
+    slots: take(nSlots * histDoubles * 8),
+    gather: take(nThreads * gatherBufferBytes(data.nFeatures)),
+  }
+  const pages = Math.ceil(Math.max(end, 1) / 65536)
+  if (pages > 65536) return undefined
+  let memory: WasmMemory
+  let exports: Record<string, unknown>
+  try {
+    memory = new api.Memory({ initial: pages, maximum: pages, shared: true })
+    exports = new api.Instance(module, { env: { memory } }).exports
+  } catch {
+    return undefined
+  }
+  const buf = memory.buffer
+  const bins = new Uint8Array(buf, at.bins, nRows * rowStride)
+  bins.set(data.bins.subarray(0, nRows * rowStride))
+  return {
+    module,
+    memory,
+    at,
+    bins,
+    grad: new Float32Array(buf, at.grad, nRows),
+    hess: new Float32Array(buf, at.hess, nRows),
+    rows: new Uint32Array(buf, at.rows, nRows),
+    scratch: new Float64Array(buf, at.scratch, histDoubles),
+    slots: new Float64Array(buf, at.slots, nSlots * histDoubles),
+    contig: exports['contig'] as WasmHistKernel,
+    rowsKernel: exports['rows'] as WasmHistKernel,
+    gather: exports['gather'] as WasmHistKernel,
   }
 }
