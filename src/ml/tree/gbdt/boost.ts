@@ -102,6 +102,7 @@ export function boost(
     const grad = K === 1 ? [engine.grad] : Array.from({ length: K }, () => new Float32Array(n))
     const hess = K === 1 ? [engine.hess] : Array.from({ length: K }, () => new Float32Array(n))
     const mask = spec.subsample < 1 ? new Uint8Array(n) : undefined
+    const leafNode = new Int32Array(n)
     const allFeatures = Int32Array.from({ length: nFeatures }, (_, f) => f)
     const treeFeatures = new Int32Array(nFeatures)
     const nTreeFeatures = Math.max(1, Math.floor(spec.colsampleByTree * nFeatures))
@@ -162,25 +163,21 @@ export function boost(
           }
         }
         const value = grown.tree.value
-        if (K === 1) {
-          for (let j = 0; j < leaves.length; j++) {
-            const v = value[leaves[j]!]!
-            const e = leafEnd[j]!
-            for (let i = leafBegin[j]!; i < e; i++) margin[rows[i]!]! += v
-          }
-        } else {
-          for (let j = 0; j < leaves.length; j++) {
-            const v = value[leaves[j]!]!
-            const e = leafEnd[j]!
-            for (let i = leafBegin[j]!; i < e; i++) margin[rows[i]! * K + k]! += v
-          }
+        // Each row's leaf, written leaf by leaf into a small array that stays in cache, then
+        // one pass over the margins in row order (adding in leaf order scatters over them).
+        for (let j = 0; j < leaves.length; j++) {
+          const node = leaves[j]!
+          const e = leafEnd[j]!
+          for (let i = leafBegin[j]!; i < e; i++) leafNode[rows[i]!] = node
         }
         if (mask !== undefined) {
+          // Rows the tree did not see (subsampling) follow it down.
           const stride = binned.rowStride
           for (let i = 0; i < n; i++)
-            if (mask[i] === 0)
-              margin[i * K + k]! += value[grower.leafOfBinned(binned.bins, i * stride)]!
+            if (mask[i] === 0) leafNode[i] = grower.leafOfBinned(binned.bins, i * stride)
         }
+        if (K === 1) for (let i = 0; i < n; i++) margin[i]! += value[leafNode[i]!]!
+        else for (let i = 0; i < n; i++) margin[i * K + k]! += value[leafNode[i]!]!
         if (validBins !== undefined) addTree(grower, validBins, value, vMargin, K, k)
         trees.push(grown.tree)
         groups.push(k)

@@ -13,6 +13,7 @@ import {
   type BinnedMatrix,
   type Histogram,
   type HistogramEngine,
+  type RowSplit,
 } from '../hist/index.js'
 
 import {
@@ -153,13 +154,20 @@ export class TreeGrower {
         level = queue
         queue = []
       }
-      const expand: number[] = []
+      // Which nodes split (in order, as XGBoost's driver decides them), then all their rows
+      // partitioned in one pass over the workers, then the child nodes in the same order.
+      const splitting: number[] = []
       for (const nid of level) {
-        if (!this.isValid(nid, nLeaves)) {
+        if (!this.isValid(nid, nLeaves + splitting.length)) {
           this.release(nid)
           continue
         }
-        this.applySplit(nid)
+        splitting.push(nid)
+      }
+      const mids = this.engine.partitionMany(splitting.map((nid) => this.rowSplit(nid)))
+      const expand: number[] = []
+      splitting.forEach((nid, i) => {
+        this.applySplit(nid, mids[i]!)
         nLeaves++
         const childDepth = this.depth[nid]! + 1
         if (
@@ -170,7 +178,7 @@ export class TreeGrower {
         } else {
           expand.push(nid)
         }
-      }
+      })
       if (expand.length === 0) continue
       // Build the smaller child of each split; the larger is parent − smaller, in place.
       small.length = 0
@@ -276,15 +284,25 @@ export class TreeGrower {
     )
   }
 
-  private applySplit(nid: number): void {
+  /** The row split of a node's best candidate. */
+  private rowSplit(nid: number): { begin: number; end: number; split: RowSplit } {
+    const c = this.candidates[nid]!
+    return {
+      begin: this.begin[nid]!,
+      end: this.end[nid]!,
+      split: {
+        feature: c.feature,
+        bin: c.bin,
+        missingLeft: c.missingLeft,
+        ...(c.categorical ? { catBits: c.catBits } : {}),
+      },
+    }
+  }
+
+  /** Makes node `nid` a split at its best candidate; its rows are already partitioned at `mid`. */
+  private applySplit(nid: number, mid: number): void {
     const c = this.candidates[nid]!
     const f = c.feature
-    const mid = this.engine.partition(this.begin[nid]!, this.end[nid]!, {
-      feature: f,
-      bin: c.bin,
-      missingLeft: c.missingLeft,
-      ...(c.categorical ? { catBits: c.catBits } : {}),
-    })
     const d = this.depth[nid]! + 1
     const l = this.newNode(this.begin[nid]!, mid, d)
     const r = this.newNode(mid, this.end[nid]!, d)

@@ -41,7 +41,7 @@ import {
   partitionRange,
   splitRows,
 } from './kernels.js'
-import type { BinnedMatrix, Histogram, HistogramEngine } from './types.js'
+import type { BinnedMatrix, Histogram, HistogramEngine, RowSplit } from './types.js'
 import { gatherBufferBytes, histWasmModule, type WasmHistKernel } from './wasm-kernels.js'
 
 /** Options of {@link createHistogramEngine}. */
@@ -60,6 +60,8 @@ export const MAX_CHUNKS = 8
 export const PARALLEL_ROWS = 16384
 /** Rows per partition chunk (partitions of fewer rows than two chunks run on the caller). */
 const PARTITION_CHUNK = 32768
+/** Splits partitioned in one parallel command at most (each has its own side table). */
+const MAX_SPLITS = 512
 /** Shared partial-histogram slots per round of a parallel pass. */
 const SLOTS = 128
 /** Task descriptor width (Int32 cells). */
@@ -127,7 +129,9 @@ export function createHistogramEngine(
   const rows = wasm?.rows ?? new Uint32Array(alloc(nRows * 4), 0, nRows)
   const left = new Uint32Array(alloc(nRows * 4), 0, nRows)
   const right = parallel ? new Uint32Array(alloc(nRows * 4), 0, nRows) : left
-  const goLeft = new Uint8Array(alloc(256), 0, 256)
+  // One 256-entry side table per split of a batch (the first serves single partitions).
+  const goLeftAll = new Uint8Array(alloc(256 * MAX_SPLITS), 0, 256 * MAX_SPLITS)
+  const goLeft = goLeftAll.subarray(0, 256)
   // Column-major bins for partitions: a split reads one feature of rows in ascending order, so
   // its bytes are near each other here, where the row-major bins put every row on its own
   // cache line.
@@ -318,6 +322,35 @@ export function createHistogramEngine(
         return partitionRange(colBins, f * nRows, goLeft, rows, begin, end, left)
       return pool.partition(begin, end, f)
     },
+    partitionMany(splits) {
+      const mids: number[] = []
+      for (const { begin, end, split } of splits) {
+        if (!(begin >= 0 && begin <= end && end <= nRows))
+          throw new Error(`partition: bad range [${begin}, ${end})`)
+        const f = split.feature
+        if (!(Number.isInteger(f) && f >= 0 && f < nFeatures))
+          throw new Error(`partition: bad feature ${f}`)
+      }
+      identity = false
+      let total = 0
+      for (const s of splits) total += s.end - s.begin
+      if (pool === undefined || total < 2 * PARTITION_CHUNK || pool.start() === 1) {
+        for (const { begin, end, split } of splits) {
+          fillGoLeft(
+            goLeft,
+            data.categorical[split.feature] === 1,
+            split.bin,
+            split.missingLeft,
+            split.catBits,
+          )
+          mids.push(partitionRange(colBins, split.feature * nRows, goLeft, rows, begin, end, left))
+        }
+        return mids
+      }
+      for (let i = 0; i < splits.length; i += MAX_SPLITS)
+        mids.push(...pool.partitionMany(splits.slice(i, i + MAX_SPLITS)))
+      return mids
+    },
     close() {
       if (closed) return
       closed = true
@@ -347,7 +380,7 @@ export function createHistogramEngine(
       rows,
       left,
       right,
-      goLeft,
+      goLeft: goLeftAll,
       nFeatures,
       nRows,
       rowStride,
@@ -442,10 +475,11 @@ export function createHistogramEngine(
           wasmAccumulate(b, e, wasm.at.slots + at * 8)
         else accumulate(b, e, slots, at, subsetView)
       } else {
+        const table = tasks[t * TASK + 3]! * 256
         counts[t] = splitRows(
           colBins,
           tasks[t * TASK + 2]! * nRows,
-          goLeft,
+          goLeftAll.subarray(table, table + 256),
           rows,
           b,
           e,
@@ -533,6 +567,7 @@ export function createHistogramEngine(
           tasks[c * TASK] = begin + Math.floor((c * n) / nc)
           tasks[c * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
           tasks[c * TASK + 2] = f
+          tasks[c * TASK + 3] = 0
         }
         run(CMD_SPLIT, nc, () => undefined)
         let at = begin
@@ -550,6 +585,56 @@ export function createHistogramEngine(
           at += nr
         }
         return mid
+      },
+      /** Disjoint splits (at most MAX_SPLITS), each in chunks of PARTITION_CHUNK rows or whole. */
+      partitionMany(
+        splits: readonly {
+          readonly begin: number
+          readonly end: number
+          readonly split: RowSplit
+        }[],
+      ): number[] {
+        start()
+        const first: number[] = [] // each split's first task
+        let nt = 0
+        splits.forEach(({ begin, end, split }, s) => {
+          fillGoLeft(
+            goLeftAll.subarray(s * 256, s * 256 + 256),
+            data.categorical[split.feature] === 1,
+            split.bin,
+            split.missingLeft,
+            split.catBits,
+          )
+          first.push(nt)
+          const n = end - begin
+          const nc = Math.max(1, Math.floor(n / PARTITION_CHUNK))
+          for (let c = 0; c < nc; c++) {
+            if (nt >= MAX_TASKS) throw new Error('partitionMany: too many tasks')
+            tasks[nt * TASK] = begin + Math.floor((c * n) / nc)
+            tasks[nt * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
+            tasks[nt * TASK + 2] = split.feature
+            tasks[nt * TASK + 3] = s
+            nt++
+          }
+        })
+        first.push(nt)
+        run(CMD_SPLIT, nt, () => undefined)
+        return splits.map(({ begin }, s) => {
+          let at = begin
+          for (let t = first[s]!; t < first[s + 1]!; t++) {
+            const b = tasks[t * TASK]!
+            rows.set(left.subarray(b, b + counts[t]!), at)
+            at += counts[t]!
+          }
+          const mid = at
+          for (let t = first[s]!; t < first[s + 1]!; t++) {
+            const b = tasks[t * TASK]!
+            const nr = tasks[t * TASK + 1]! - b - counts[t]!
+            rows.set(right.subarray(b, b + nr), at)
+            at += nr
+          }
+          return mid
+        })
       },
       close(): void {
         start()
@@ -709,11 +794,12 @@ function histWorkerMain(d: HistWorkerData): void {
           }
         } else {
           const colAt = tasks[t * TASK_W + 2]! * d.nRows
+          const table = tasks[t * TASK_W + 3]! * 256
           let nl = b
           let nr = b
           for (let i = b; i < e; i++) {
             const r = rows[i]!
-            const g = goLeft[colBins[colAt + r]!]!
+            const g = goLeft[table + colBins[colAt + r]!]!
             left[nl] = r
             right[nr] = r
             nl += g

@@ -87,6 +87,13 @@ export interface HistogramEngine {
    * and returns the index where the right child starts.
    */
   partition(begin: number, end: number, split: RowSplit): number
+  /**
+   * {@link partition} of several disjoint ranges (a tree level) in one pass over the workers;
+   * returns each range's right-child start. The same rows as partitioning them one by one.
+   */
+  partitionMany(
+    splits: readonly { readonly begin: number; readonly end: number; readonly split: RowSplit }[],
+  ): number[]
   /** Releases workers and shared memory. Idempotent. */
   close(): void
 }
