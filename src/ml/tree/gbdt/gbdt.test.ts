@@ -227,7 +227,8 @@ function bigData(n: number, seed = 3): { X: Frame; y: Float64Array; cls: Int32Ar
 
 describe('GBDT behaviour', () => {
   it('gives a bit-identical model for 1 and 2 threads', () => {
-    const { X, y } = bigData(20_000)
+    // Enough rows (after subsampling) for the engine's parallel batches.
+    const { X, y } = bigData(180_000)
     const yc = createColumn({ name: 'y', dtype: 'f64', values: y })
     const p: GBDTRegressorParams = { nEstimators: 4, maxDepth: 5, subsample: 0.8 }
     const one = new GBDTRegressor({ ...p, nThreads: 1 }).fit(X, yc)

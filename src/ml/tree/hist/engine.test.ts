@@ -194,7 +194,8 @@ describe('histogram engine', () => {
       nCols: nFeatures,
     })
     const one = createHistogramEngine(data, { nThreads: 1 })
-    const two = createHistogramEngine(data, { nThreads: 2 })
+    // Every batch on the workers, however small.
+    const two = createHistogramEngine(data, { nThreads: 2, parallelRows: 1024 })
     engines.push(one, two)
     for (const e of [one, two]) {
       fillGradients(e, 9)
@@ -220,6 +221,13 @@ describe('histogram engine', () => {
       const sub = nodes.map(() => new Float64Array(size))
       e.buildHistograms(nodes, sub, Int32Array.of(3, 0))
       hs.push(...sub)
+      // A level's partitions at once: a large node (chunked) and small ones (one task each).
+      const mids = e.partitionMany([
+        { begin: 0, end: m2, split: { feature: 1, bin: 7, missingLeft: false } },
+        { begin: m2, end: mid, split: { feature: 4, bin: 200, missingLeft: true } },
+        { begin: mid, end: nRows, split: { feature: 6, bin: 128, missingLeft: true } },
+      ])
+      hs.push(Float64Array.from(mids))
       return hs
     }
     const a = grow(one)
