@@ -61,6 +61,8 @@ export const op = {
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)],
+  /** An i64 constant in the 32-bit range. */
+  i64: (v: number) => [0x42, ...sleb(v)],
   f64: (v: number) => {
     const b = new Uint8Array(new Float64Array([v]).buffer)
     return [0x44, ...b]
@@ -91,20 +93,27 @@ export const op = {
   i32ShrU: [0x76],
   f64Lt: [0x63],
   f64Gt: [0x64],
+  f64Nearest: [0x9e],
   f64Sqrt: [0x9f],
   f64Add: [0xa0],
   f64Sub: [0xa1],
   f64Mul: [0xa2],
+  f64Div: [0xa3],
   f64Min: [0xa4],
   f64Max: [0xa5],
+  i32TruncF64S: [0xaa],
+  i64ExtendI32U: [0xad],
   f32DemoteF64: [0xb6],
   f64ConvertI32U: [0xb8],
   f64PromoteF32: [0xbb],
+  f64ReinterpretI64: [0xbf],
+  i64Shl: [0x86],
   i32Load: (offset = 0) => mem([0x28], 2, offset),
   i32Store: (offset = 0) => mem([0x36], 2, offset),
   f32Load: (offset = 0) => mem([0x2a], 2, offset),
   f64Load: (offset = 0) => mem([0x2b], 3, offset),
   f64Store: (offset = 0) => mem([0x39], 3, offset),
+  f32Store: (offset = 0) => mem([0x38], 2, offset),
   /** `v128.load` (16-byte alignment hint). */
   v128Load: (offset = 0) => mem(simd(0x00), 4, offset),
   v128Store: (offset = 0) => mem(simd(0x0b), 4, offset),

@@ -11,6 +11,7 @@ import type { BinnedMatrix } from '../hist/index.js'
 
 import { TreeGrower, type GrowParams } from './grow.js'
 import { xgbQuantile, type Objective } from './objectives.js'
+import { logisticGradientKernel } from './wasm-gradients.js'
 
 /** Dense float32 rows (NaN = missing; categorical features hold category codes). */
 export interface DenseRows {
@@ -89,10 +90,20 @@ export function boost(
             shared: false,
           },
         )
-  const engine = createHistogramEngine(binned, { nThreads: spec.nThreads })
+  // binary:logistic without weights (the common case) takes its gradients from a WebAssembly
+  // kernel over the engine's memory, where its margins and labels then live.
+  const fastLogistic = K === 1 && train.w === undefined && obj.name === 'binary:logistic'
+  const engine = createHistogramEngine(binned, {
+    nThreads: spec.nThreads,
+    ...(fastLogistic ? { rowArrays: { margin: n, label: n } } : {}),
+  })
   try {
     const grower = new TreeGrower(engine, binned, spec.grow)
-    const margin = new Float64Array(n * K)
+    const shared = engine.shared
+    const logistic = shared === undefined ? undefined : logisticGradientKernel(shared.memory)
+    if (shared !== undefined) shared.label.set(train.y)
+    const margin =
+      logistic !== undefined && shared !== undefined ? shared.margin : new Float64Array(n * K)
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) margin[i * K + k] = spec.baseMargin[k]!
     const nv = valid?.X.nRows ?? 0
     const vMargin = new Float64Array(nv * K)
@@ -119,7 +130,9 @@ export function boost(
     let round = 0
     for (; round < nEstimators; round++) {
       throwIfAborted(opts?.signal)
-      obj.gradients(margin, train.y, train.w, grad, hess)
+      if (logistic !== undefined && shared !== undefined)
+        logistic(shared.at.margin, shared.at.label, shared.at.grad, shared.at.hess, n)
+      else obj.gradients(margin, train.y, train.w, grad, hess)
       for (let k = 0; k < K; k++) {
         if (K > 1) {
           engine.grad.set(grad[k]!)

@@ -41,7 +41,13 @@ import {
   partitionRange,
   splitRows,
 } from './kernels.js'
-import type { BinnedMatrix, Histogram, HistogramEngine, RowSplit } from './types.js'
+import type {
+  BinnedMatrix,
+  EngineSharedMemory,
+  Histogram,
+  HistogramEngine,
+  RowSplit,
+} from './types.js'
 import { gatherBufferBytes, histWasmModule, type WasmHistKernel } from './wasm-kernels.js'
 
 /** Options of {@link createHistogramEngine}. */
@@ -55,6 +61,11 @@ export interface HistogramEngineOptions {
    * with fewer rows than this in the data no worker starts. @default {@link PARALLEL_ROWS}
    */
   readonly parallelRows?: number
+  /**
+   * f64 margins and labels to keep in the engine's WebAssembly memory (see
+   * {@link HistogramEngine.shared}), by count.
+   */
+  readonly rowArrays?: { readonly margin: number; readonly label: number }
 }
 
 /** Rows per histogram chunk at least: a node of `n` rows has `min(MAX_CHUNKS, ⌊n / CHUNK_ROWS⌋)` chunks. */
@@ -125,7 +136,13 @@ export function createHistogramEngine(
 
   // With WebAssembly, bins, gradients, hessians, row indices and histogram scratch live in one
   // shared memory the kernels address by offset (see wasm-kernels.ts).
-  const wasm = wasmLayout(data, histDoubles, parallel ? SLOTS : 0, parallel ? requested : 1)
+  const wasm = wasmLayout(
+    data,
+    histDoubles,
+    parallel ? SLOTS : 0,
+    parallel ? requested : 1,
+    options.rowArrays,
+  )
   let bins = wasm?.bins ?? data.bins
   if (wasm === undefined && parallel && !(bins.buffer instanceof SharedArrayBuffer)) {
     const copy = new Uint8Array(new SharedArrayBuffer(Math.max(bins.length, 4)), 0, bins.length)
@@ -297,6 +314,7 @@ export function createHistogramEngine(
     grad,
     hess,
     rows,
+    ...(wasm?.shared === undefined ? {} : { shared: wasm.shared }),
     resetRows(mask) {
       let n = 0
       if (mask === undefined) {
@@ -871,6 +889,7 @@ interface WasmEngineMemory {
   readonly contig: WasmHistKernel
   readonly rowsKernel: WasmHistKernel
   readonly gather: WasmHistKernel
+  readonly shared: EngineSharedMemory | undefined
 }
 
 /**
@@ -883,6 +902,7 @@ function wasmLayout(
   histDoubles: number,
   nSlots: number,
   nThreads: number,
+  rowArrays: { readonly margin: number; readonly label: number } | undefined,
 ): WasmEngineMemory | undefined {
   const api = wasmApi()
   const module = histWasmModule(data.nFeatures)
@@ -904,6 +924,8 @@ function wasmLayout(
     slots: take(nSlots * histDoubles * 8),
     gather: take(nThreads * gatherBufferBytes(data.nFeatures)),
   }
+  const margin = take((rowArrays?.margin ?? 0) * 8)
+  const label = take((rowArrays?.label ?? 0) * 8)
   const pages = Math.ceil(Math.max(end, 1) / 65536)
   if (pages > 65536) return undefined
   let memory: WasmMemory
@@ -930,5 +952,14 @@ function wasmLayout(
     contig: exports['contig'] as WasmHistKernel,
     rowsKernel: exports['rows'] as WasmHistKernel,
     gather: exports['gather'] as WasmHistKernel,
+    shared:
+      rowArrays === undefined
+        ? undefined
+        : {
+            memory,
+            margin: new Float64Array(buf, margin, rowArrays.margin),
+            label: new Float64Array(buf, label, rowArrays.label),
+            at: { grad: at.grad, hess: at.hess, margin, label },
+          },
   }
 }

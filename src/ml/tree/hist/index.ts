@@ -10,4 +10,10 @@ export { createHistogramEngine } from './engine.js'
 export type { HistogramEngineOptions } from './engine.js'
 export { subtractHistogram } from './histogram.js'
 export { HIST_SLOTS, MISSING_BIN } from './types.js'
-export type { BinnedMatrix, Histogram, HistogramEngine, RowSplit } from './types.js'
+export type {
+  BinnedMatrix,
+  EngineSharedMemory,
+  Histogram,
+  HistogramEngine,
+  RowSplit,
+} from './types.js'

@@ -3,6 +3,7 @@
  * thread or several) and the learners that grow trees from histograms (GBDT, and any forest that
  * bins). The learner owns the tree; the engine owns the data layout and the hot loops.
  */
+import type { WasmMemory } from '../../base/index.js'
 
 /** Reserved bin of a missing value (NaN) in every feature; value bins are 0 … nBins[f]-1 ≤ 254. */
 export const MISSING_BIN = 255
@@ -59,6 +60,19 @@ export interface RowSplit {
  * Results do not depend on the thread count: every sum is taken in an order fixed by the data
  * alone, so a model trained with `nThreads: 1` and `nThreads: 2` is bit-identical.
  */
+/** The engine's WebAssembly memory as learner kernels see it (byte offsets into `memory`). */
+export interface EngineSharedMemory {
+  readonly memory: WasmMemory
+  readonly margin: Float64Array
+  readonly label: Float64Array
+  readonly at: {
+    readonly grad: number
+    readonly hess: number
+    readonly margin: number
+    readonly label: number
+  }
+}
+
 export interface HistogramEngine {
   readonly data: BinnedMatrix
   readonly nThreads: number
@@ -67,6 +81,11 @@ export interface HistogramEngine {
   readonly hess: Float32Array
   /** The row indices of the current tree's nodes; `[0, nActive)` after {@link resetRows}. */
   readonly rows: Uint32Array
+  /**
+   * With the `rowArrays` option and WebAssembly: the engine's shared memory, with f64 margin and
+   * label arrays in it beside the gradients, for learner kernels that run on the same memory.
+   */
+  readonly shared?: EngineSharedMemory
   /**
    * Starts a new tree on every row, or on the rows where `mask[r] !== 0` (row subsampling).
    * Returns the number of active rows.
