@@ -228,6 +228,18 @@ describe('histogram engine', () => {
         { begin: mid, end: nRows, split: { feature: 6, bin: 128, missingLeft: true } },
       ])
       hs.push(Float64Array.from(mids))
+      // One and two one-chunk nodes: split between the threads by features.
+      const single = [new Float64Array(size)]
+      e.buildHistograms([{ begin: 1000, end: 41000 }], single)
+      const pair = [new Float64Array(size), new Float64Array(size)]
+      e.buildHistograms(
+        [
+          { begin: 0, end: 20000 },
+          { begin: 60000, end: 120000 },
+        ],
+        pair,
+      )
+      hs.push(...single, ...pair)
       return hs
     }
     const a = grow(one)

@@ -48,7 +48,12 @@ import type {
   HistogramEngine,
   RowSplit,
 } from './types.js'
-import { gatherBufferBytes, histWasmModule, type WasmHistKernel } from './wasm-kernels.js'
+import {
+  featureParts,
+  gatherBufferBytes,
+  histWasmModule,
+  type WasmHistKernel,
+} from './wasm-kernels.js'
 
 /** Options of {@link createHistogramEngine}. */
 export interface HistogramEngineOptions {
@@ -78,6 +83,11 @@ export const MAX_CHUNKS = 8
  * 3.6 s on 2 threads against 3.2 s on 1).
  */
 export const PARALLEL_ROWS = 131072
+/**
+ * Nodes of at least this many rows in a batch of one or two nodes are summed on the workers even
+ * under the batch threshold (a one-chunk node split between threads by features).
+ */
+const SPLIT_ROWS = 16384
 /** Rows per partition chunk (partitions of fewer rows than two chunks run on the caller). */
 const PARTITION_CHUNK = 32768
 /** Splits partitioned in one parallel command at most (each has its own side table). */
@@ -210,14 +220,15 @@ export function createHistogramEngine(
   }
 
   /** The WebAssembly kernel over rows `[begin, end)` into the histogram at byte `hist`. */
-  function wasmAccumulate(begin: number, end: number, hist: number): void {
+  function wasmAccumulate(begin: number, end: number, hist: number, part = 0): void {
     if (wasm === undefined) return
     const a = wasm.at
+    const k = part === 0 ? wasm : wasm.parts[part - 1]!
     const kernel = identity
-      ? wasm.contig
+      ? k.contig
       : end > begin && rows[end - 1]! - rows[begin]! > GATHER_SPAN * (end - begin)
-        ? wasm.gather
-        : wasm.rowsKernel
+        ? k.gather
+        : k.rowsKernel
     // The calling thread's gather buffer is the first.
     kernel(a.bins, a.grad, a.hess, a.rows, begin, end, hist, a.gather)
   }
@@ -362,7 +373,10 @@ export function createHistogramEngine(
       identity = false
       let total = 0
       for (const s of splits) total += s.end - s.begin
-      if (pool === undefined || total < parallelRows || pool.start() === 1) {
+      // A level of many nodes goes to the workers from parallelRows rows in all; one or two
+      // nodes (leaf-wise growth) from two partition chunks.
+      const enough = total >= parallelRows || (splits.length <= 2 && total >= 2 * PARTITION_CHUNK)
+      if (pool === undefined || !enough || pool.start() === 1) {
         for (const { begin, end, split } of splits) {
           fillGoLeft(
             goLeft,
@@ -427,6 +441,7 @@ export function createHistogramEngine(
               memory: wasm.memory,
               at: wasm.at,
               gatherBytes: gatherBufferBytes(nFeatures),
+              featureParts: wasm.featureParts,
             },
     }
     for (let w = 0; w < nWorkers; w++) {
@@ -498,10 +513,18 @@ export function createHistogramEngine(
       const e = tasks[t * TASK + 1]!
       if (cmd === CMD_HIST) {
         const at = tasks[t * TASK + 2]! * histDoubles
-        zero(slots, at, subsetView)
-        if (wasm !== undefined && subsetView === undefined)
-          wasmAccumulate(b, e, wasm.at.slots + at * 8)
-        else accumulate(b, e, slots, at, subsetView)
+        const part = tasks[t * TASK + 3]! >> 1
+        if (part > 0 && wasm !== undefined) {
+          // One half of a node's features: zero and sum only those slots.
+          const [f0, f1] = wasm.featureParts[part - 1]!
+          slots.fill(0, at + f0 * FEATURE_DOUBLES, at + f1 * FEATURE_DOUBLES)
+          wasmAccumulate(b, e, wasm.at.slots + at * 8, part)
+        } else {
+          zero(slots, at, subsetView)
+          if (wasm !== undefined && subsetView === undefined)
+            wasmAccumulate(b, e, wasm.at.slots + at * 8)
+          else accumulate(b, e, slots, at, subsetView)
+        }
       } else {
         const table = tasks[t * TASK + 3]! * 256
         counts[t] = splitRows(
@@ -540,46 +563,67 @@ export function createHistogramEngine(
         Atomics.store(control, CTRL.nSubset, features === undefined ? -1 : features.length)
         let total = 0
         for (const node of nodes) total += node.end - node.begin
-        if (total < parallelRows) {
+        // One or two nodes of some size (leaf-wise growth) go to the workers even under the
+        // batch threshold: a one-chunk node is split between threads by features.
+        const splitFeatures = wasm !== undefined && features === undefined && nFeatures > 4
+        const fewLarge =
+          splitFeatures && nodes.length <= 2 && nodes.every((n) => n.end - n.begin >= SPLIT_ROWS)
+        if (total < parallelRows && !fewLarge) {
           // Too little work to wake the workers for.
           for (let i = 0; i < nodes.length; i++)
             buildLocal(nodes[i]!.begin, nodes[i]!.end, out[i]!, features)
           return
         }
-        const pending: [number, number, number][] = [] // [begin, end, slot] of this round
+        // [begin, end, slot, part] of this round: part 0 is every feature, 1 and 2 the halves
+        // of featureParts (both halves of a node share its slot).
+        const pending: [number, number, number, number][] = []
         let i = 0
         while (i < nodes.length) {
           // One round: as many nodes as fit in the slots, each cut into its chunks.
           pending.length = 0
+          let nSlots = 0
           const first = i
           for (; i < nodes.length; i++) {
             const { begin, end } = nodes[i]!
             const n = end - begin
             const nc = chunkCount(n)
-            if (pending.length + nc > SLOTS && pending.length > 0) break
+            if (nSlots + nc > SLOTS && nSlots > 0) break
+            if (nc === 1 && splitFeatures && n >= SPLIT_ROWS) {
+              pending.push([begin, end, nSlots, 1], [begin, end, nSlots, 2])
+              nSlots++
+              continue
+            }
             for (let c = 0; c < nc; c++)
               pending.push([
                 begin + Math.floor((c * n) / nc),
                 begin + Math.floor(((c + 1) * n) / nc),
-                pending.length,
+                nSlots++,
+                0,
               ])
           }
           // Largest tasks first, for balance (the slots, not the claim order, fix the sums).
-          const order = pending.slice().sort((a, b) => b[1] - b[0] - (a[1] - a[0]) || a[2] - b[2])
+          const order = pending
+            .slice()
+            .sort((a, b) => b[1] - b[0] - (a[1] - a[0]) || a[2] - b[2] || a[3] - b[3])
           for (let t = 0; t < order.length; t++) {
-            const [b, e, slot] = order[t]!
+            const [b, e, slot, part] = order[t]!
             tasks[t * TASK] = b
             tasks[t * TASK + 1] = e
             tasks[t * TASK + 2] = slot
-            tasks[t * TASK + 3] = identity ? 1 : 0
+            tasks[t * TASK + 3] = (identity ? 1 : 0) | (part << 1)
           }
           run(CMD_HIST, order.length, () => undefined)
           // Reduce in chunk order.
           let slot = 0
           for (let k = first; k < i; k++) {
-            const nc = chunkCount(nodes[k]!.end - nodes[k]!.begin)
+            const n = nodes[k]!.end - nodes[k]!.begin
+            const nc = chunkCount(n)
             const h = out[k]!
             copyInto(h, slots, slot * histDoubles, features)
+            if (nc === 1 && splitFeatures && n >= SPLIT_ROWS) {
+              slot++
+              continue
+            }
             for (let c = 1; c < nc; c++) addInto(h, slots, (slot + c) * histDoubles, features)
             slot += nc
           }
@@ -701,7 +745,14 @@ interface HistWorkerData {
   readonly cells: typeof CTRL
   readonly featureDoubles: number
   readonly wasm:
-    { module: WasmModule; memory: WasmMemory; at: WasmOffsets; gatherBytes: number } | undefined
+    | {
+        module: WasmModule
+        memory: WasmMemory
+        at: WasmOffsets
+        gatherBytes: number
+        featureParts: readonly [number, number][]
+      }
+    | undefined
 }
 
 /**
@@ -742,7 +793,7 @@ function histWorkerMain(d: HistWorkerData): void {
           m: WasmModule,
           i: object,
         ) => {
-          exports: { contig: WasmKernel; rows: WasmKernel; gather: WasmKernel }
+          exports: Record<string, WasmKernel>
         }
       }
     }
@@ -778,16 +829,23 @@ function histWorkerMain(d: HistWorkerData): void {
         const e = tasks[t * TASK_W + 1]!
         if (cmd === 1) {
           const at = tasks[t * TASK_W + 2]! * d.histDoubles
-          const contiguous = tasks[t * TASK_W + 3]! === 1
+          const flags = tasks[t * TASK_W + 3]!
+          const contiguous = (flags & 1) === 1
+          const part = flags >> 1
           if (nSubset < 0) {
-            slots.fill(0, at, at + d.histDoubles)
+            if (part > 0 && d.wasm !== undefined) {
+              // One half of a node's features: only those slots.
+              const fp = d.wasm.featureParts[part - 1]!
+              slots.fill(0, at + fp[0] * d.featureDoubles, at + fp[1] * d.featureDoubles)
+            } else slots.fill(0, at, at + d.histDoubles)
             if (wx !== undefined && d.wasm !== undefined) {
               const o = d.wasm.at
+              const suffix = part > 0 ? String(part) : ''
               const k = contiguous
-                ? wx.contig
+                ? wx[`contig${suffix}`]!
                 : e > b && rows[e - 1]! - rows[b]! > d.gatherSpan * (e - b)
-                  ? wx.gather
-                  : wx.rows
+                  ? wx[`gather${suffix}`]!
+                  : wx[`rows${suffix}`]!
               k(
                 o.bins,
                 o.grad,
@@ -889,6 +947,13 @@ interface WasmEngineMemory {
   readonly contig: WasmHistKernel
   readonly rowsKernel: WasmHistKernel
   readonly gather: WasmHistKernel
+  /** The kernels of each half of the features (`featureParts`), and those halves. */
+  readonly parts: readonly {
+    readonly contig: WasmHistKernel
+    readonly rowsKernel: WasmHistKernel
+    readonly gather: WasmHistKernel
+  }[]
+  readonly featureParts: readonly [number, number][]
   readonly shared: EngineSharedMemory | undefined
 }
 
@@ -952,6 +1017,12 @@ function wasmLayout(
     contig: exports['contig'] as WasmHistKernel,
     rowsKernel: exports['rows'] as WasmHistKernel,
     gather: exports['gather'] as WasmHistKernel,
+    parts: [1, 2].map((p) => ({
+      contig: exports[`contig${p}`] as WasmHistKernel,
+      rowsKernel: exports[`rows${p}`] as WasmHistKernel,
+      gather: exports[`gather${p}`] as WasmHistKernel,
+    })),
+    featureParts: featureParts(data.nFeatures),
     shared:
       rowArrays === undefined
         ? undefined

@@ -56,9 +56,28 @@ export function gatherBufferBytes(nFeatures: number): number {
 
 type Mode = 'contig' | 'rows' | 'gather'
 
-function buildKernel(mode: Mode, nFeatures: number): FuncBuilder {
+/**
+ * The features of each part when one node's pass is split between two threads: words of bins
+ * `[w0, w1)` (four features each), as feature ranges `[f0, f1)`.
+ */
+export function featureParts(nFeatures: number): [number, number][] {
   const words = (nFeatures + 3) >>> 2
-  const f = new FuncBuilder(mode, [I32, I32, I32, I32, I32, I32, I32, I32])
+  const mid = Math.ceil(words / 2)
+  return [
+    [0, Math.min(nFeatures, 4 * mid)],
+    [Math.min(nFeatures, 4 * mid), nFeatures],
+  ]
+}
+
+function buildKernel(
+  mode: Mode,
+  nFeatures: number,
+  w0 = 0,
+  w1 = (nFeatures + 3) >>> 2,
+  name: string = mode,
+): FuncBuilder {
+  const words = (nFeatures + 3) >>> 2
+  const f = new FuncBuilder(name, [I32, I32, I32, I32, I32, I32, I32, I32])
   const [bins, grad, hess, rows, begin, end, hist, buf] = [0, 1, 2, 3, 4, 5, 6, 7]
   const i = f.local(I32)
   const r = f.local(I32)
@@ -74,7 +93,7 @@ function buildKernel(mode: Mode, nFeatures: number): FuncBuilder {
   }
   /** Adds `gh` to the slots of the row whose bins start at `at`. */
   const accumulate = (): void => {
-    for (let j = 0; j < words; j++) {
+    for (let j = w0; j < w1; j++) {
       f.emit(get(at), op.i32Load(4 * j), set(w))
       for (let k = 0; k < 4 && 4 * j + k < nFeatures; k++) {
         const offset = (4 * j + k) * FEATURE_DOUBLES * 8
@@ -161,6 +180,18 @@ export function histWasmModule(nFeatures: number): WasmModule | null {
                 buildKernel('contig', nFeatures),
                 buildKernel('rows', nFeatures),
                 buildKernel('gather', nFeatures),
+                // The two halves of a node's features (featureParts), as contig1, rows2, …
+                ...featureParts(nFeatures).flatMap(([f0, f1], p) =>
+                  (['contig', 'rows', 'gather'] as const).map((mode) =>
+                    buildKernel(
+                      mode,
+                      nFeatures,
+                      f0 >>> 2,
+                      f1 > f0 ? (f1 + 3) >>> 2 : f0 >>> 2,
+                      `${mode}${p + 1}`,
+                    ),
+                  ),
+                ),
               ],
               { name: 'memory', minPages: 1, maxPages: 65536, shared: true },
             ),
