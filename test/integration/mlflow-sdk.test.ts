@@ -12,11 +12,10 @@ import {
 } from '../../src/core/index.js'
 import { parseSource } from '../../src/datasets/index.js'
 import { columnFromArray, createFrame } from '../../src/frame/index.js'
-import { buildHttpApp, startHttpServer, type RunningServer } from '../../src/http/index.js'
 import { DummyRegressor } from '../../src/ml/index.js'
 import type { Platform } from '../../src/platform/index.js'
 import { createPlinth, type Plinth } from '../../src/sdk/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { SDK_MODES } from '../support/sdk-modes.js'
 
 /*
  * One suite, run twice: embedded (the SDK over a platform in this process) and remote (the SDK
@@ -30,74 +29,7 @@ async function collect(stream: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-interface Mode {
-  readonly name: 'embedded' | 'remote'
-  setup(): Promise<{
-    plinth: Plinth
-    platform: Platform
-    dir: string
-    teardown: () => Promise<void>
-  }>
-}
-
-const MODES: readonly Mode[] = [
-  {
-    name: 'embedded',
-    async setup() {
-      const t = await createTestPlatform()
-      const plinth = createPlinth({
-        platform: t.platform,
-        tracking: { captureEnvironment: false, flushOnExit: false },
-      })
-      return {
-        plinth,
-        platform: t.platform,
-        dir: t.dir,
-        teardown: async () => {
-          await plinth.close()
-          await t.cleanup()
-        },
-      }
-    },
-  },
-  {
-    name: 'remote',
-    async setup() {
-      const t = await createTestPlatform()
-      const platform: Platform = t.platform
-      const app = await buildHttpApp(
-        {
-          services: platform.services,
-          readiness: () => platform.readiness(),
-          logger: platform.logger,
-          version: platform.version,
-        },
-        platform.config.server,
-      )
-      const server: RunningServer = await startHttpServer(app, {
-        host: '127.0.0.1',
-        port: 0,
-        shutdownTimeoutMs: 2000,
-      })
-      const plinth = createPlinth({
-        url: server.url,
-        tracking: { captureEnvironment: false, flushOnExit: false },
-      })
-      return {
-        plinth,
-        platform,
-        dir: t.dir,
-        teardown: async () => {
-          await plinth.close()
-          await server.close()
-          await t.cleanup()
-        },
-      }
-    },
-  },
-]
-
-for (const mode of MODES) {
+for (const mode of SDK_MODES) {
   describe(`SDK (${mode.name})`, () => {
     let plinth: Plinth
     let platform: Platform

@@ -10,9 +10,8 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '../../src/core/index.js'
-import { buildHttpApp, startHttpServer } from '../../src/http/index.js'
 import { createPlinth, type Plinth } from '../../src/sdk/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { SDK_MODES } from '../support/sdk-modes.js'
 
 /*
  * One suite, run twice: `plinth.datasets` embedded (over a platform in this process) and remote
@@ -72,63 +71,6 @@ function stable(value: unknown): unknown {
   )
 }
 
-interface Mode {
-  readonly name: 'embedded' | 'remote'
-  setup(): Promise<{ plinth: Plinth; teardown: () => Promise<void> }>
-}
-
-const MODES: readonly Mode[] = [
-  {
-    name: 'embedded',
-    async setup() {
-      const t = await createTestPlatform()
-      const plinth = createPlinth({
-        platform: t.platform,
-        tracking: { captureEnvironment: false, flushOnExit: false },
-      })
-      return {
-        plinth,
-        teardown: async () => {
-          await plinth.close()
-          await t.cleanup()
-        },
-      }
-    },
-  },
-  {
-    name: 'remote',
-    async setup() {
-      const t = await createTestPlatform()
-      const app = await buildHttpApp(
-        {
-          services: t.platform.services,
-          readiness: () => t.platform.readiness(),
-          logger: t.platform.logger,
-          version: t.platform.version,
-        },
-        t.platform.config.server,
-      )
-      const server = await startHttpServer(app, {
-        host: '127.0.0.1',
-        port: 0,
-        shutdownTimeoutMs: 2000,
-      })
-      const plinth = createPlinth({
-        url: server.url,
-        tracking: { captureEnvironment: false, flushOnExit: false },
-      })
-      return {
-        plinth,
-        teardown: async () => {
-          await plinth.close()
-          await server.close()
-          await t.cleanup()
-        },
-      }
-    },
-  },
-]
-
 const seen: Record<string, Record<string, unknown>> = {}
 let files: string
 beforeAll(() => {
@@ -141,7 +83,7 @@ afterAll(() => {
   rmSync(files, { recursive: true, force: true })
 })
 
-for (const mode of MODES) {
+for (const mode of SDK_MODES) {
   describe(`SDK datasets (${mode.name})`, () => {
     let plinth: Plinth
     let teardown: () => Promise<void>
