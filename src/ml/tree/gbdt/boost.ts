@@ -101,9 +101,9 @@ export function boost(
     const grower = new TreeGrower(engine, binned, spec.grow)
     const shared = engine.shared
     const logistic = shared === undefined ? undefined : logisticGradientKernel(shared.memory)
-    if (shared !== undefined) shared.label.set(train.y)
-    const margin =
-      logistic !== undefined && shared !== undefined ? shared.margin : new Float64Array(n * K)
+    const fast = shared !== undefined && logistic !== undefined ? { shared, logistic } : undefined
+    fast?.shared.label.set(train.y)
+    const margin = fast?.shared.margin ?? new Float64Array(n * K)
     for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) margin[i * K + k] = spec.baseMargin[k]!
     const nv = valid?.X.nRows ?? 0
     const vMargin = new Float64Array(nv * K)
@@ -130,9 +130,10 @@ export function boost(
     let round = 0
     for (; round < nEstimators; round++) {
       throwIfAborted(opts?.signal)
-      if (logistic !== undefined && shared !== undefined)
-        logistic(shared.at.margin, shared.at.label, shared.at.grad, shared.at.hess, n)
-      else obj.gradients(margin, train.y, train.w, grad, hess)
+      if (fast !== undefined) {
+        const at = fast.shared.at
+        fast.logistic(at.margin, at.label, at.grad, at.hess, n)
+      } else obj.gradients(margin, train.y, train.w, grad, hess)
       for (let k = 0; k < K; k++) {
         if (K > 1) {
           engine.grad.set(grad[k]!)

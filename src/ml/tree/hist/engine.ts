@@ -350,16 +350,7 @@ export function createHistogramEngine(
       pool.buildHistograms(nodes, out, features)
     },
     partition(begin, end, split) {
-      if (!(begin >= 0 && begin <= end && end <= nRows))
-        throw new Error(`partition: bad range [${begin}, ${end})`)
-      const f = split.feature
-      if (!(Number.isInteger(f) && f >= 0 && f < nFeatures))
-        throw new Error(`partition: bad feature ${f}`)
-      fillGoLeft(goLeft, data.categorical[f] === 1, split.bin, split.missingLeft, split.catBits)
-      identity = false
-      if (pool === undefined || end - begin < 2 * PARTITION_CHUNK || pool.start() === 1)
-        return partitionRange(colBins, f * nRows, goLeft, rows, begin, end, left)
-      return pool.partition(begin, end, f)
+      return engine.partitionMany([{ begin, end, split }])[0]!
     },
     partitionMany(splits) {
       const mids: number[] = []
@@ -628,35 +619,6 @@ export function createHistogramEngine(
             slot += nc
           }
         }
-      },
-      partition(begin: number, end: number, f: number): number {
-        start()
-        if (participants === 0)
-          return partitionRange(colBins, f * nRows, goLeft, rows, begin, end, left)
-        const n = end - begin
-        const nc = Math.min(MAX_TASKS, Math.floor(n / PARTITION_CHUNK))
-        for (let c = 0; c < nc; c++) {
-          tasks[c * TASK] = begin + Math.floor((c * n) / nc)
-          tasks[c * TASK + 1] = begin + Math.floor(((c + 1) * n) / nc)
-          tasks[c * TASK + 2] = f
-          tasks[c * TASK + 3] = 0
-        }
-        run(CMD_SPLIT, nc, () => undefined)
-        let at = begin
-        for (let c = 0; c < nc; c++) {
-          const b = tasks[c * TASK]!
-          rows.set(left.subarray(b, b + counts[c]!), at)
-          at += counts[c]!
-        }
-        const mid = at
-        for (let c = 0; c < nc; c++) {
-          const b = tasks[c * TASK]!
-          const e = tasks[c * TASK + 1]!
-          const nr = e - b - counts[c]!
-          rows.set(right.subarray(b, b + nr), at)
-          at += nr
-        }
-        return mid
       },
       /** Disjoint splits (at most MAX_SPLITS), each in chunks of PARTITION_CHUNK rows or whole. */
       partitionMany(
