@@ -4,7 +4,8 @@
  * with array wrappers), special functions (log-gamma, incomplete gamma, erf, normal, chi-squared,
  * Kolmogorov), and the two-sample drift statistics used by dataset validation and monitoring
  * (KS, chi-squared, z-test, Wasserstein, Jensen–Shannon, PSI, Hellinger, KL, L∞, numpy-compatible
- * histograms). Imports only `core`; no I/O, no ambient time or randomness.
+ * histograms), and a small WebAssembly assembler for SIMD kernels. Imports only `core`; no I/O, no
+ * ambient time or randomness.
  *
  * Reference values come from numpy/scipy (`test/fixtures/numeric/generate.py`).
  */
@@ -28,3 +29,12 @@ export {
 } from './distances.js'
 export { binProportions, fillZeroProportions, histogram, histogramBinEdges } from './histogram.js'
 export type { BinSpec, BinnedProportions } from './histogram.js'
+export { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from './wasm.js'
+export type {
+  MemoryImport,
+  ValType,
+  WasmApi,
+  WasmInstance,
+  WasmMemory,
+  WasmModule,
+} from './wasm.js'

@@ -64,7 +64,7 @@ export type {
   Transformer,
   TransformerEstimator,
 } from './types.js'
-export { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from './wasm.js'
+export { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from '../../numeric/index.js'
 export type {
   MemoryImport,
   ValType,
@@ -72,6 +72,6 @@ export type {
   WasmInstance,
   WasmMemory,
   WasmModule,
-} from './wasm.js'
+} from '../../numeric/index.js'
 export { spawnFunctionWorker, spawnModuleWorker } from './worker.js'
 export type { SpawnModuleWorkerOptions, StartupFailureSignal } from './worker.js'

@@ -8,7 +8,7 @@
  * (binary format, §5) and the fixed-width SIMD proposal for the encodings.
  *
  * @see https://webassembly.github.io/spec/core/binary/index.html
- * @internal
+ * @internal Shared by the numeric kernels of `ml` and the dataset profiler.
  */
 
 /** The `i32` value type code. */
@@ -80,7 +80,10 @@ export const op = {
   i32Ne: [0x47],
   i32LtS: [0x48],
   i32LtU: [0x49],
+  i32GtS: [0x4a],
   i32GtU: [0x4b],
+  i32LeS: [0x4c],
+  i32GeS: [0x4e],
   i32GeU: [0x4f],
   i32Ctz: [0x68],
   i32Popcnt: [0x69],
@@ -90,9 +93,16 @@ export const op = {
   i32And: [0x71],
   i32Or: [0x72],
   i32Shl: [0x74],
+  i32Xor: [0x73],
   i32ShrU: [0x76],
+  f64Eq: [0x61],
+  f64Ne: [0x62],
   f64Lt: [0x63],
   f64Gt: [0x64],
+  f64Le: [0x65],
+  f64Ge: [0x66],
+  f64Abs: [0x99],
+  f64Floor: [0x9c],
   f64Nearest: [0x9e],
   f64Sqrt: [0x9f],
   f64Add: [0xa0],
@@ -104,6 +114,7 @@ export const op = {
   i32TruncF64S: [0xaa],
   i64ExtendI32U: [0xad],
   f32DemoteF64: [0xb6],
+  f64ConvertI32S: [0xb7],
   f64ConvertI32U: [0xb8],
   f64PromoteF32: [0xbb],
   f64ReinterpretI64: [0xbf],
