@@ -1,6 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api'
 
-import { DistinctCounter, DistinctScratch } from './distinct.js'
+import { createColumnStats, equalWidthEdges } from './column-stats.js'
 import { quoteIdent, valueText, type DuckSession } from './duckdb-session.js'
 import { pearsonMatrix, sampleQuantiles, type SampleColumn } from './sample-stats.js'
 
@@ -223,10 +223,11 @@ const GROUPED_BATCH = 8
 
 /** Equal-width bin edges over [min, max] (one unit wide from min when min = max). */
 function edgesOf(s: Stats | undefined, bins: number): number[] {
-  const lo = typeof s?.min === 'number' ? s.min : 0
-  const hi = typeof s?.max === 'number' ? s.max : 0
-  const width = hi > lo ? (hi - lo) / bins : 1
-  return Array.from({ length: bins + 1 }, (_, b) => lo + b * width)
+  return equalWidthEdges(
+    typeof s?.min === 'number' ? s.min : 0,
+    typeof s?.max === 'number' ? s.max : 0,
+    bins,
+  )
 }
 
 /** The bin of x: the last b with edges[b] ≤ x (bin 0 below edges[1], the last bin from edges[bins − 1] up). */
@@ -733,96 +734,9 @@ function chunkDoubles(chunk: DuckDBDataChunk, j: number): Float64Array {
   return out
 }
 
-/**
- * Adds the finite values of `xs` to their equal-width bins: the last b with edges[b] ≤ x, as
- * `binOf` finds it, from the arithmetic guess corrected against the edges themselves.
- */
-function binInto(counts: Float64Array, edges: Float64Array, xs: Float64Array): void {
-  const bins = counts.length
-  const last = bins - 1
-  const lo = edges[0] ?? 0
-  const scale = bins / ((edges[bins] ?? 0) - lo)
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i] ?? Number.NaN
-    if (x - x !== 0) continue
-    let b = Math.floor((x - lo) * scale)
-    if (!(b >= 0)) b = 0
-    else if (b > last) b = last
-    if (b > 0 && (edges[b] ?? 0) > x) {
-      do b--
-      while (b > 0 && (edges[b] ?? 0) > x)
-    } else {
-      while (b < last && (edges[b + 1] ?? 0) <= x) b++
-    }
-    counts[b] = (counts[b] ?? 0) + 1
-  }
-}
-
 /** Numeric columns whose values the streamed pass reads as doubles without loss of bounds. */
 const streamable = (c: Col): boolean =>
   c.type === 'DOUBLE' || (INTEGER.test(c.type) && !/HUGEINT/.test(c.type))
-
-/** Values summed plainly (in four lanes) before their sum joins the compensated total. */
-const BLOCK = 1024
-
-/**
- * Σ (xs[i] − shift), or Σ (xs[i] − shift)² with `square`: blocks of `BLOCK` values summed in
- * four lanes, the block sums added with Neumaier's compensation (as exact as pairwise summation,
- * the error bound of a block times a few ulps, at the speed of a plain loop).
- */
-function blockSum(xs: Float64Array, shift: number, square: boolean): number {
-  let sum = 0
-  let comp = 0
-  for (let from = 0; from < xs.length; from += BLOCK) {
-    const to = Math.min(xs.length, from + BLOCK)
-    let a = 0
-    let b = 0
-    let c = 0
-    let d = 0
-    let i = from
-    if (square) {
-      for (; i + 3 < to; i += 4) {
-        const x0 = (xs[i] ?? 0) - shift
-        const x1 = (xs[i + 1] ?? 0) - shift
-        const x2 = (xs[i + 2] ?? 0) - shift
-        const x3 = (xs[i + 3] ?? 0) - shift
-        a += x0 * x0
-        b += x1 * x1
-        c += x2 * x2
-        d += x3 * x3
-      }
-      for (; i < to; i++) {
-        const x = (xs[i] ?? 0) - shift
-        a += x * x
-      }
-    } else {
-      for (; i + 3 < to; i += 4) {
-        a += (xs[i] ?? 0) - shift
-        b += (xs[i + 1] ?? 0) - shift
-        c += (xs[i + 2] ?? 0) - shift
-        d += (xs[i + 3] ?? 0) - shift
-      }
-      for (; i < to; i++) a += (xs[i] ?? 0) - shift
-    }
-    const v = a + b + (c + d)
-    const t = sum + v
-    comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum
-    sum = t
-  }
-  return sum + comp
-}
-
-/** The least and greatest of `xs` (±Infinity when empty). */
-function bounds(xs: Float64Array): [number, number] {
-  let lo = Number.POSITIVE_INFINITY
-  let hi = Number.NEGATIVE_INFINITY
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i] ?? 0
-    if (x < lo) lo = x
-    if (x > hi) hi = x
-  }
-  return [lo, hi]
-}
 
 /**
  * Count, bounds, mean, sample standard deviation, equal-width histogram and exact distinct count
@@ -836,43 +750,31 @@ async function streamedStats(
   found: Found,
   opts: { bins: number; rowCount: number },
 ): Promise<void> {
+  if (columns.length === 0) return
   const perPass = Math.max(1, Math.floor(STREAM_VALUES / Math.max(1, opts.rowCount)))
-  const scratch = new DistinctScratch()
+  // One accumulator for every batch: its memory is touched (faulted in) once.
+  const acc = createColumnStats(opts.rowCount, Math.min(perPass, columns.length), opts.bins)
   for (const batch of chunks(columns, perPass)) {
-    const counters = batch.map(() => new DistinctCounter(opts.rowCount))
+    acc.reset()
     const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
     const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
     for (;;) {
       const chunk = await result.fetchChunk()
       if (chunk === null || chunk.rowCount === 0) break
-      counters.forEach((counter, j) => {
-        counter.add(chunkDoubles(chunk, j))
-      })
+      for (let j = 0; j < batch.length; j++) acc.add(j, chunkDoubles(chunk, j))
     }
     batch.forEach((c, j) => {
-      const xs = counters[j]?.finite() ?? new Float64Array(0)
-      const n = xs.length
-      const [lo, hi] = bounds(xs)
-      const mean = n === 0 ? null : blockSum(xs, 0, false) / n
-      const std = mean === null || n < 2 ? null : Math.sqrt(blockSum(xs, mean, true) / (n - 1))
-      const stats: Stats = {
+      const s = acc.summary(j)
+      found.stats.set(c.name, {
         ...emptyStats(),
-        count: n,
-        min: n === 0 ? null : lo,
-        max: n === 0 ? null : hi,
-        mean,
-        std,
-        distinct: counters[j]?.count(scratch) ?? 0,
-      }
-      found.stats.set(c.name, stats)
-      if (n > 0) {
-        const edges = Float64Array.from(edgesOf(stats, opts.bins))
-        const counts = new Float64Array(opts.bins)
-        binInto(counts, edges, xs)
-        found.hist.set(c.name, { edges: Array.from(edges), counts: Array.from(counts) })
-      }
-      // The values are dropped here, before the next batch is read.
-      counters[j] = new DistinctCounter(0)
+        count: s.count,
+        min: s.min,
+        max: s.max,
+        mean: s.mean,
+        std: s.std,
+        distinct: s.distinct,
+      })
+      if (s.histogram !== undefined) found.hist.set(c.name, s.histogram)
     })
   }
 }
