@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 import { pearsonMatrix, sampleQuantiles } from './sample-stats.js'
@@ -32,6 +33,33 @@ describe('sampleQuantiles', () => {
       null,
     ])
     expect(sampleQuantiles(col([null, null]), [0.5])).toEqual([null])
+  })
+
+  it('selects what a full sort gives, repeated values and NaN included (property)', () => {
+    const qs = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
+    const bySort = (xs: readonly number[]): (number | null)[] => {
+      const x = Float64Array.from(xs).sort()
+      return qs.map((q) => {
+        const h = (x.length - 1) * q
+        const a = x[Math.floor(h)] ?? Number.NaN
+        const b = x[Math.ceil(h)] ?? Number.NaN
+        const v = Math.floor(h) === Math.ceil(h) ? a : a + (h - Math.floor(h)) * (b - a)
+        return Number.isFinite(v) ? v + 0 : null
+      })
+    }
+    const value = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constant(Number.NaN),
+    )
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), (xs) => {
+        expect(sampleQuantiles({ values: Float64Array.from(xs) }, qs)).toEqual(bySort(xs))
+      }),
+      { numRuns: 300 },
+    )
+    const big = Float64Array.from({ length: 50_001 }, (_, i) => ((i * 7919) % 50_001) / 7)
+    expect(sampleQuantiles({ values: big }, qs)).toEqual(bySort(Array.from(big)))
   })
 })
 
