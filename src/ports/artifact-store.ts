@@ -52,6 +52,12 @@ export interface ArtifactStore {
   readonly kind: string
   init(opts?: OpOptions): Promise<void>
   put(source: Readable | AsyncIterable<Uint8Array>, opts?: PutOptions): Promise<BlobInfo>
+  /**
+   * Optional capability of stores on the local filesystem: `put` for a finished file the caller
+   * wrote itself (never a path that came from input), moved into the store instead of copied.
+   * Afterwards the file is gone; on failure it is left where it was. Same guarantees as `put`.
+   */
+  adoptFile?(file: string, opts?: OpOptions): Promise<BlobInfo>
   get(key: ContentKey, opts?: OpOptions): Promise<Readable>
   stat(key: ContentKey, opts?: OpOptions): Promise<BlobInfo | undefined>
   /**

@@ -124,6 +124,44 @@ describe('fs artifact store', () => {
     })
   })
 
+  describe('adoptFile', () => {
+    it('moves a finished file in under its digest, 0o600, and drops a duplicate', async () => {
+      const bytes = Buffer.alloc(3 << 20, 7)
+      bytes.write('adopted', 1 << 20)
+      const file = join(dir, 'mine.bin')
+      await writeFile(file, bytes, { mode: 0o644 })
+      const info = await store.adoptFile?.(file)
+      expect(info).toEqual({
+        key: sha256(bytes),
+        size: bytes.length,
+        digest: `sha256:${sha256(bytes)}`,
+      })
+      await expect(stat(file)).rejects.toThrow(/ENOENT/)
+      const blob = blobPathIn(root, sha256(bytes))
+      expect((await stat(blob)).mode & 0o777).toBe(0o600)
+      expect((await readFile(blob)).equals(bytes)).toBe(true)
+      await writeFile(file, bytes)
+      expect((await store.adoptFile?.(file))?.key).toBe(sha256(bytes))
+      await expect(stat(file)).rejects.toThrow(/ENOENT/)
+      expect(await keys(store)).toEqual([sha256(bytes)])
+    })
+
+    it('refuses a symlink and leaves a file it could not adopt where it was', async () => {
+      const target = join(dir, 'target.bin')
+      await writeFile(target, 'secret')
+      const link = join(dir, 'link.bin')
+      await symlink(target, link)
+      await expect(store.adoptFile?.(link)).rejects.toSatisfy(isPlatformError)
+      expect(await readFile(target, 'utf8')).toBe('secret')
+      const aborted = AbortSignal.abort()
+      await expect(store.adoptFile?.(target, { signal: aborted })).rejects.toSatisfy(
+        isPlatformError,
+      )
+      expect(await readFile(target, 'utf8')).toBe('secret')
+      expect(await keys(store)).toEqual([])
+    })
+  })
+
   describe('temp-file garbage collection at init', () => {
     it('removes stale temp files and keeps fresh ones (a writer may still own them)', async () => {
       const tmp = join(root, 'tmp')

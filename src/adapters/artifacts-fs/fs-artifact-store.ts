@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import { constants as FS } from 'node:fs'
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream, constants as FS } from 'node:fs'
 import {
   access,
   lstat,
@@ -61,6 +61,9 @@ export interface FsArtifactStoreDeps {
   /** Used to age leftover temp files at `init`. @default systemClock */
   readonly clock?: Clock
 }
+
+/** Bytes per read while hashing an adopted file. */
+const ADOPT_READ_BYTES = 1 << 20
 
 function blobInfo(key: ContentKey, size: number): BlobInfo {
   return Object.freeze({ key, size, digest: `sha256:${key}` })
@@ -206,6 +209,84 @@ export function createFsArtifactStore(
     }
   }
 
+  /**
+   * Makes the complete, durable file `file` (of `size` bytes hashing to `key`) the blob `key`:
+   * renamed into place, or dropped when the store already has those bytes. Afterwards `file` is
+   * gone, and the blob is visible and durable (its directory synced).
+   */
+  async function commit(
+    file: string,
+    key: ContentKey,
+    size: number,
+    signal: AbortSignal | undefined,
+  ): Promise<BlobInfo> {
+    // Last point of no return: after the rename the blob is complete and visible.
+    throwIfAborted(signal)
+    const finalPath = resolveBlobPath(root, key)
+    await ensureFanOut(key)
+    const existing = await lstatOrUndefined(finalPath)
+    if (existing?.isFile() === true && existing.size === size) {
+      // Content addressing: same key, same bytes; ours is a duplicate.
+      await unlink(file)
+    } else {
+      if (existing !== undefined) {
+        logger.warn({ key }, 'replacing a damaged entry in the artifact store')
+      }
+      // Atomic on POSIX, and replaces a symlink or truncated file rather than following it.
+      await rename(file, finalPath)
+    }
+    // If this fails the put rejects although the (complete) blob is visible: never acked
+    // without durability, and a retry is a cheap duplicate.
+    await fsyncDir(dirname(finalPath))
+    return blobInfo(key, size)
+  }
+
+  /**
+   * Moves a finished file the caller wrote into the store instead of copying it: hashed where it
+   * is, synced, renamed into place. On another filesystem (`EXDEV`) it is copied as `put` does
+   * and then removed. On failure the file is left where it was.
+   */
+  async function adoptFile(file: string, opts: OpOptions = {}): Promise<BlobInfo> {
+    ensureOpen()
+    throwIfAborted(opts.signal)
+    let fh: FileHandle | undefined
+    try {
+      // O_NOFOLLOW: a symlink is never adopted (nor what it points to).
+      fh = await open(file, FS.O_RDWR | FS.O_NOFOLLOW)
+      if (!(await fh.stat()).isFile()) throw new Error(`${file} is not a regular file`)
+      // The sync runs on libuv's pool while this thread hashes the (cached) bytes.
+      const synced = fh.sync()
+      synced.catch(() => undefined)
+      const hash = createHash('sha256')
+      const buffer = Buffer.allocUnsafe(ADOPT_READ_BYTES)
+      let size = 0
+      for (;;) {
+        const { bytesRead } = await fh.read(buffer, 0, buffer.length, size)
+        if (bytesRead === 0) break
+        hash.update(buffer.subarray(0, bytesRead))
+        size += bytesRead
+        throwIfAborted(opts.signal)
+      }
+      await fh.chmod(FILE_MODE)
+      await synced
+      await fh.close()
+      fh = undefined
+      const key = toContentKey(hash.digest('hex'))
+      try {
+        return await commit(file, key, size, opts.signal)
+      } catch (err) {
+        if (errnoCode(err) !== 'EXDEV') throw err
+      }
+    } catch (err) {
+      throw toStoreError(err, 'put')
+    } finally {
+      if (fh !== undefined) await fh.close().catch(() => undefined)
+    }
+    const info = await put(createReadStream(file, { highWaterMark: ADOPT_READ_BYTES }), opts)
+    await unlink(file).catch(() => undefined)
+    return info
+  }
+
   async function put(
     source: Readable | AsyncIterable<Uint8Array>,
     opts: PutOptions = {},
@@ -226,26 +307,9 @@ export function createFsArtifactStore(
       await fh.sync()
       await fh.close()
       fh = undefined
-      // Last point of no return: after the rename the blob is complete and visible.
-      throwIfAborted(opts.signal)
-      const finalPath = resolveBlobPath(root, key)
-      await ensureFanOut(key)
-      const existing = await lstatOrUndefined(finalPath)
-      if (existing?.isFile() === true && existing.size === size) {
-        // Content addressing: same key, same bytes; ours is a duplicate.
-        await unlink(tmpFile)
-      } else {
-        if (existing !== undefined) {
-          logger.warn({ key }, 'replacing a damaged entry in the artifact store')
-        }
-        // Atomic on POSIX, and replaces a symlink or truncated file rather than following it.
-        await rename(tmpFile, finalPath)
-      }
+      const info = await commit(tmpFile, key, size, opts.signal)
       settled = true
-      // If this fails the put rejects although the (complete) blob is visible: never acked
-      // without durability, and a retry is a cheap duplicate.
-      await fsyncDir(dirname(finalPath))
-      return blobInfo(key, size)
+      return info
     } catch (err) {
       throw toStoreError(err, 'put')
     } finally {
@@ -415,6 +479,7 @@ export function createFsArtifactStore(
     kind: 'fs',
     init,
     put,
+    adoptFile,
     get,
     stat,
     localPath,
