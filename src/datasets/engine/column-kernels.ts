@@ -8,15 +8,26 @@
  * - `sum(off, n, shift)` / `sumSquares(off, n, shift)`: Σ (x − shift) or Σ (x − shift)², in blocks
  *   of 1024 values summed in four lanes (as two f64x2), the block sums added with Neumaier's
  *   compensation.
- * - `bin(off, n, counts, edges, bins, lo, scale)`: equal-width bin counts (i32), the bin guessed
- *   arithmetically and corrected against the edges themselves.
+ * - `bin(off, n, counts, edges, bins, lo, scale)`: equal-width bin counts (i32, in four arrays of
+ *   `bins` to be summed), the bin guessed arithmetically and corrected against the edges
+ *   themselves.
  * - `distinct(off, n, bits, hashes, sortedValues, sortedHashes, starts, at, keys, stamps)`: the
  *   exact distinct count by hash partitions (2^bits of them), each counted in a small
  *   open-addressing table that stays in cache.
  *
  * @internal
  */
-import { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from '../../numeric/index.js'
+import {
+  F64,
+  FuncBuilder,
+  I32,
+  V128,
+  encodeModule,
+  op,
+  wasmApi,
+  type WasmMemory,
+  type WasmModule,
+} from '../../numeric/index.js'
 
 const { get, set, tee, i32 } = op
 
@@ -143,7 +154,11 @@ function binFn(): FuncBuilder {
     f.emit(edge(8), get(x), op.f64Le, op.i32Eqz, op.brIf(1))
     f.emit(get(b), i32(1), op.i32Add, set(b), op.br(0), op.end)
     f.emit(op.end) // done
-    f.emit(at(counts, b, 4), tee(p), get(p), op.i32Load(), i32(1), op.i32Add, op.i32Store())
+    // Four interleaved count arrays (value i in array i mod 4): consecutive values in one bin
+    // do not wait on each other's increment.
+    f.emit(get(r), i32(3), op.i32ShrU, i32(3), op.i32And, get(bins), op.i32Mul, get(b), op.i32Add)
+    f.emit(i32(2), op.i32Shl, get(counts), op.i32Add, tee(p))
+    f.emit(get(p), op.i32Load(), i32(1), op.i32Add, op.i32Store())
   })
   return f
 }
@@ -250,7 +265,9 @@ function distinctFn(): FuncBuilder {
 
 /** The kernels over one memory (byte offsets; see the module comment). */
 export interface ColumnKernels {
-  readonly memory: { readonly buffer: ArrayBuffer }
+  /** Shared, so that a helper thread can instantiate `module` over it too. */
+  readonly memory: WasmMemory<SharedArrayBuffer>
+  readonly module: WasmModule
   compact(off: number, n: number, state: number): number
   sum(off: number, n: number, shift: number): number
   sumSquares(off: number, n: number, shift: number): number
@@ -277,27 +294,34 @@ export interface ColumnKernels {
   ): number
 }
 
-let compiled: unknown
+/** The largest memory the kernels take (2 GiB), in 64 KiB pages. */
+const MAX_PAGES = 32768
+
+let compiled: WasmModule | undefined
 
 /**
- * Instantiates the kernels over a new memory of `bytes` bytes, or returns `undefined` where there
- * is no WebAssembly (or no memory that large).
+ * Instantiates the kernels over a new shared memory of `bytes` bytes, or returns `undefined`
+ * where there is no WebAssembly (or no memory that large).
  */
 export function createColumnKernels(bytes: number): ColumnKernels | undefined {
   const api = wasmApi()
   if (api === undefined) return undefined
-  const pages = Math.ceil(bytes / 65536)
-  if (pages > 32768) return undefined
+  const pages = Math.max(1, Math.ceil(bytes / 65536))
+  if (pages > MAX_PAGES) return undefined
   try {
     compiled ??= new api.Module(
       encodeModule(
         [compactFn(), sumFn('sum', false), sumFn('sumSquares', true), binFn(), distinctFn()],
-        { name: 'memory', minPages: 1 },
+        { name: 'memory', minPages: 1, maxPages: MAX_PAGES, shared: true },
       ),
     )
-    const memory = new api.Memory({ initial: Math.max(1, pages) })
-    const ex = new api.Instance(compiled as never, { env: { memory } }).exports
-    return { memory, ...(ex as unknown as Omit<ColumnKernels, 'memory'>) }
+    const memory = new api.Memory({ initial: pages, maximum: pages, shared: true })
+    const ex = new api.Instance(compiled, { env: { memory } }).exports
+    return {
+      memory,
+      module: compiled,
+      ...(ex as unknown as Omit<ColumnKernels, 'memory' | 'module'>),
+    }
   } catch {
     return undefined
   }

@@ -5,20 +5,28 @@ import { createColumnStats, type ColumnSummary } from './column-stats.js'
 import { countDistinct } from './distinct.js'
 
 /** Summaries of `columns` (added in chunks of `chunk` values) by one backend. */
-function summaries(
+async function summaries(
   columns: readonly Float64Array[],
-  backend: 'wasm' | 'js',
+  backend: 'wasm' | 'js' | 'threaded',
   chunk = 2048,
   bins = 20,
-): ColumnSummary[] {
+): Promise<ColumnSummary[]> {
   const rows = Math.max(0, ...columns.map((c) => c.length))
-  const stats = createColumnStats(rows, columns.length, bins, backend)
-  expect(stats.backend).toBe(backend)
-  for (let from = 0; from < rows; from += chunk)
-    columns.forEach((c, j) => {
-      stats.add(j, c.subarray(from, Math.min(c.length, from + chunk)))
-    })
-  return columns.map((_, j) => stats.summary(j))
+  const stats = createColumnStats(rows, columns.length, bins, {
+    backend: backend === 'threaded' ? 'wasm' : backend,
+    helper: backend === 'threaded' ? 'always' : 'never',
+  })
+  expect(stats.backend).toBe(backend === 'threaded' ? 'wasm' : backend)
+  expect(stats.threaded).toBe(backend === 'threaded')
+  try {
+    for (let from = 0; from < rows; from += chunk)
+      columns.forEach((c, j) => {
+        stats.add(j, c.subarray(from, Math.min(c.length, from + chunk)))
+      })
+    return await Promise.all(columns.map((_, j) => stats.summary(j)))
+  } finally {
+    stats.close()
+  }
 }
 
 /** Bit patterns, so that −0, NaN and the last ulp all count. */
@@ -38,7 +46,7 @@ function rng(seed: number): () => number {
 }
 
 describe('createColumnStats', () => {
-  it('gives the same numbers, bit for bit, with the WebAssembly kernels as with the loops', () => {
+  it('gives the same numbers, bit for bit, with the WebAssembly kernels (on one thread or two) as with the loops', async () => {
     const r = rng(7)
     const n = 100_003
     const normal = Float64Array.from({ length: n }, () => (r() + r() + r() - 1.5) * 1e3 + 1e6)
@@ -51,11 +59,11 @@ describe('createColumnStats', () => {
     const empty = new Float64Array(10).fill(Number.NaN)
     const columns = [normal, few, messy, wide, constant, empty]
     for (const chunk of [2048, 333]) {
-      const wasm = summaries(columns, 'wasm', chunk)
-      const js = summaries(columns, 'js', chunk)
-      expect(wasm.map(bits)).toEqual(js.map(bits))
+      const js = (await summaries(columns, 'js', chunk)).map(bits)
+      expect((await summaries(columns, 'wasm', chunk)).map(bits)).toEqual(js)
+      expect((await summaries(columns, 'threaded', chunk)).map(bits)).toEqual(js)
     }
-    const [sn, sf, sm, , sc, se] = summaries(columns, 'wasm')
+    const [sn, sf, sm, , sc, se] = await summaries(columns, 'wasm')
     expect(sn?.count).toBe(n)
     expect(sf?.distinct).toBe(17)
     expect(sm?.count).toBe(messy.filter((x) => Number.isFinite(x)).length)
@@ -64,20 +72,20 @@ describe('createColumnStats', () => {
     expect(sn?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(n)
   })
 
-  it('agrees with the loops and a plain count on any doubles (property)', () => {
+  it('agrees with the loops and a plain count on any doubles (property)', async () => {
     const value = fc.oneof(
       fc.double(),
       fc.integer({ min: -5, max: 5 }).map((x) => x / 2),
       fc.constantFrom(0, -0, Number.NaN, Infinity, -Infinity, 1e-300, -1e300),
     )
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(value, { maxLength: 3000 }),
         fc.integer({ min: 1, max: 7 }),
-        (xs, bins) => {
+        async (xs, bins) => {
           const col = Float64Array.from(xs)
-          const [w] = summaries([col], 'wasm', 97, bins)
-          const [j] = summaries([col], 'js', 97, bins)
+          const [w] = await summaries([col], 'wasm', 97, bins)
+          const [j] = await summaries([col], 'js', 97, bins)
           expect(bits(w!)).toEqual(bits(j!))
           const finite = Float64Array.from(xs.filter((x) => Number.isFinite(x)).map((x) => x + 0))
           expect(w?.distinct).toBe(countDistinct(finite))
@@ -89,9 +97,12 @@ describe('createColumnStats', () => {
   })
 
   it('refuses more values than it was sized for', () => {
-    const stats = createColumnStats(4, 1, 20, 'wasm')
+    const stats = createColumnStats(4, 1, 20, { backend: 'wasm', helper: 'never' })
     expect(() => {
       stats.add(0, new Float64Array(5))
     }).toThrow(/more than 4 values/)
+    stats.clear(0)
+    stats.add(0, Float64Array.of(3, Number.NaN, 1))
+    return expect(stats.summary(0)).resolves.toMatchObject({ count: 2, min: 1, max: 3 })
   })
 })

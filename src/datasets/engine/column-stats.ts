@@ -9,6 +9,11 @@
  *
  * @internal
  */
+import type * as WorkerThreads from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
+
+import type { WasmApi, WasmMemory, WasmModule } from '../../numeric/index.js'
+
 import { createColumnKernels, SUM_BLOCK, type ColumnKernels } from './column-kernels.js'
 import { DistinctCounter, DistinctScratch } from './distinct.js'
 
@@ -24,15 +29,22 @@ export interface ColumnSummary {
   readonly histogram?: { readonly edges: number[]; readonly counts: number[] }
 }
 
-/** Accumulates numeric columns chunk by chunk. */
+/**
+ * Accumulates numeric columns chunk by chunk, each in a slot; a slot is emptied with `clear` for
+ * the next column once its summary has settled.
+ */
 export interface ColumnStats {
   readonly backend: 'wasm' | 'js'
-  /** Adds the next chunk of column `j`'s values. */
-  add(j: number, xs: Float64Array): void
-  /** Column `j`'s summary (taken once; its values are released). */
-  summary(j: number): ColumnSummary
-  /** Forgets every column's values: the memory is reused for the next columns. */
-  reset(): void
+  /** Whether a helper thread takes the distinct counts and histograms. */
+  readonly threaded: boolean
+  /** Adds the next chunk of the values of the column in `slot`. */
+  add(slot: number, xs: Float64Array): void
+  /** The summary of the column in `slot` (taken once; the slot must not change until it settles). */
+  summary(slot: number): Promise<ColumnSummary>
+  /** Empties `slot` for another column. */
+  clear(slot: number): void
+  /** Stops the helper thread, if any (summaries still pending finish on this thread). */
+  close(): void
 }
 
 /** Equal-width bin edges over [lo, hi] (one unit wide from lo when lo = hi). */
@@ -125,152 +137,333 @@ function bounds(xs: Float64Array): [number, number] {
   return [lo, hi]
 }
 
-/** The summary of `n` finite values from their bounds, sums, distinct count and binning. */
-function summarize(
+/** Mean and sample standard deviation of `n` values from their sums. */
+function moments(
   n: number,
-  lo: number,
-  hi: number,
-  bins: number,
   sum: (shift: number, square: boolean) => number,
-  distinct: () => number,
-  bin: (edges: Float64Array) => Float64Array,
-): ColumnSummary {
-  if (n === 0) return { count: 0, min: null, max: null, mean: null, std: null, distinct: 0 }
+): { mean: number; std: number | null } {
   const mean = sum(0, false) / n
-  const std = n < 2 ? null : Math.sqrt(sum(mean, true) / (n - 1))
-  const edges = Float64Array.from(equalWidthEdges(lo, hi, bins))
-  const counts = bin(edges)
-  return {
-    count: n,
-    min: lo,
-    max: hi,
-    mean,
-    std,
-    distinct: distinct(),
-    histogram: { edges: Array.from(edges), counts: Array.from(counts) },
-  }
+  return { mean, std: n < 2 ? null : Math.sqrt(sum(mean, true) / (n - 1)) }
 }
+
+const EMPTY: ColumnSummary = { count: 0, min: null, max: null, mean: null, std: null, distinct: 0 }
 
 /** Values per partition of the distinct count (as distinct.ts). */
 const PARTITION_VALUES = 4096
 
 const align16 = (x: number): number => Math.ceil(x / 16) * 16
 
-function wasmStats(rows: number, columns: number, bins: number): ColumnStats | undefined {
+/** Byte offsets of one thread's working buffers for `tail` (see column-kernels.ts). */
+interface Scratch {
+  readonly edges: number
+  readonly counts: number
+  readonly hashes: number
+  readonly sv: number
+  readonly sh: number
+  readonly starts: number
+  readonly at: number
+  readonly keys: number
+  readonly stamps: number
+}
+
+/** A request for the distinct count and histogram of `n` values at byte `off`. */
+interface TailRequest {
+  readonly off: number
+  readonly n: number
+  /** log₂ of the distinct count's partitions. */
+  readonly bits: number
+  readonly edges: readonly number[]
+}
+
+/** The kernels `tail` calls (a subset of ColumnKernels, as plain functions). */
+interface TailKernels {
+  bin(...args: number[]): void
+  distinct(...args: number[]): number
+}
+
+/**
+ * The distinct count and histogram counts of a column: the kernels' slow part, which a helper
+ * thread may run. Self-contained (its source text is what the helper runs): no imports, no
+ * closures.
+ */
+function tail(
+  k: TailKernels,
+  f64: Float64Array,
+  i32: Int32Array,
+  s: Scratch,
+  r: TailRequest,
+): { distinct: number; counts: number[] } {
+  const bins = r.edges.length - 1
+  for (let b = 0; b <= bins; b++) f64[s.edges / 8 + b] = r.edges[b] ?? 0
+  const c = s.counts / 4
+  i32.fill(0, c, c + 4 * bins)
+  const lo = r.edges[0] ?? 0
+  k.bin(r.off, r.n, s.counts, s.edges, bins, lo, bins / ((r.edges[bins] ?? 0) - lo))
+  // The kernel counts in four interleaved arrays.
+  const counts: number[] = []
+  for (let b = 0; b < bins; b++) {
+    const at = c + b
+    counts.push(
+      (i32[at] ?? 0) +
+        (i32[at + bins] ?? 0) +
+        (i32[at + 2 * bins] ?? 0) +
+        (i32[at + 3 * bins] ?? 0),
+    )
+  }
+  const distinct = k.distinct(
+    r.off,
+    r.n,
+    r.bits,
+    s.hashes,
+    s.sv,
+    s.sh,
+    s.starts,
+    s.at,
+    s.keys,
+    s.stamps,
+  )
+  return { distinct, counts }
+}
+
+/**
+ * The helper thread's program: the kernels instantiated over the shared memory, answering
+ * `tail` requests in order. Self-contained, like `tail` (passed to it as text).
+ */
+function helperMain(d: {
+  module: WasmModule
+  memory: WasmMemory<SharedArrayBuffer>
+  scratch: Scratch
+}): void {
+  // The worker runs this as CommonJS text: `require` is its only way to a module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parentPort } = require('node:worker_threads') as typeof WorkerThreads
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  const k = new wasm.Instance(d.module, { env: { memory: d.memory } })
+    .exports as unknown as TailKernels
+  const f64 = new Float64Array(d.memory.buffer)
+  const i32 = new Int32Array(d.memory.buffer)
+  parentPort?.on('message', (m: { id: number; request: TailRequest }) => {
+    try {
+      parentPort.postMessage({ id: m.id, out: tail(k, f64, i32, d.scratch, m.request) })
+    } catch (err) {
+      parentPort.postMessage({ id: m.id, error: String(err) })
+    }
+  })
+}
+
+/** A helper thread running `tail`; `run` rejects once it has failed or stopped. */
+interface Helper {
+  run(request: TailRequest): Promise<{ distinct: number; counts: number[] }>
+  close(): void
+}
+
+function startHelper(kernels: ColumnKernels, scratch: Scratch): Helper | undefined {
+  let worker: Worker
+  try {
+    const code =
+      `const tail = ${tail.toString()};\n` +
+      `(${helperMain.toString()})(require('node:worker_threads').workerData)`
+    worker = new Worker(code, {
+      eval: true,
+      workerData: { module: kernels.module, memory: kernels.memory, scratch },
+    })
+  } catch {
+    return undefined
+  }
+  type Tail = { distinct: number; counts: number[] }
+  const pending = new Map<number, { resolve: (v: Tail) => void; reject: (e: Error) => void }>()
+  let next = 0
+  let failed: Error | undefined
+  const fail = (err: Error): void => {
+    failed ??= err
+    for (const p of pending.values()) p.reject(failed)
+    pending.clear()
+  }
+  worker.unref()
+  worker.on('error', fail)
+  worker.on('exit', () => {
+    fail(new Error('the helper thread stopped'))
+  })
+  worker.on('message', (m: { id: number; out?: Tail; error?: string }) => {
+    const p = pending.get(m.id)
+    if (p === undefined) return
+    pending.delete(m.id)
+    if (pending.size === 0) worker.unref()
+    if (m.error === undefined && m.out !== undefined) p.resolve(m.out)
+    else p.reject(new Error(m.error ?? 'no answer'))
+  })
+  return {
+    run(request) {
+      if (failed !== undefined) return Promise.reject(failed)
+      const id = next++
+      // Referenced while it owes answers, so the process waits for them.
+      worker.ref()
+      worker.postMessage({ id, request })
+      return new Promise<Tail>((resolve, reject) => pending.set(id, { resolve, reject }))
+    },
+    close() {
+      void worker.terminate()
+    },
+  }
+}
+
+/** Whether a helper thread pays for itself: columns of this many values or more. */
+const HELPER_VALUES = 2_000_000
+
+function wasmStats(
+  rows: number,
+  slots: number,
+  bins: number,
+  threads: 1 | 2,
+): ColumnStats | undefined {
   let bits = 0
   while (rows >> bits > PARTITION_VALUES) bits++
   const parts = 1 << bits
   let cap = 16
   while (cap < 2 * rows) cap *= 2
-  // Layout (bytes): bounds per column | edges | counts | values per column | distinct scratch.
+  // Layout (bytes): bounds per slot | values per slot | a scratch per thread.
   const STATE = 0
-  const EDGES = align16(16 * columns)
-  const COUNTS = align16(EDGES + 8 * (bins + 1))
-  const VALUES = align16(COUNTS + 4 * bins)
+  const VALUES = align16(16 * slots)
   const stride = align16(8 * rows)
-  const HASHES = VALUES + stride * columns
-  const SV = align16(HASHES + 4 * rows)
-  const SH = SV + 8 * rows
-  const STARTS = align16(SH + 4 * rows)
-  const AT = align16(STARTS + 4 * (parts + 1))
-  const KEYS = align16(AT + 4 * parts)
-  const STAMPS = KEYS + 8 * cap
-  const k: ColumnKernels | undefined = createColumnKernels(STAMPS + 4 * cap)
+  let end = VALUES + stride * slots
+  const scratch = (): Scratch => {
+    const edges = align16(end)
+    const counts = align16(edges + 8 * (bins + 1))
+    const hashes = align16(counts + 16 * bins)
+    const sv = align16(hashes + 4 * rows)
+    const sh = sv + 8 * rows
+    const starts = align16(sh + 4 * rows)
+    const at = align16(starts + 4 * (parts + 1))
+    const keys = align16(at + 4 * parts)
+    const stamps = keys + 8 * cap
+    end = stamps + 4 * cap
+    return { edges, counts, hashes, sv, sh, starts, at, keys, stamps }
+  }
+  const own = scratch()
+  const helperScratch = threads === 2 ? scratch() : undefined
+  const k = createColumnKernels(end)
   if (k === undefined) return undefined
   const f64 = new Float64Array(k.memory.buffer)
   const i32 = new Int32Array(k.memory.buffer)
-  const counts = new Int32Array(columns)
-  const reset = (): void => {
-    counts.fill(0)
-    for (let j = 0; j < columns; j++) {
-      f64[(STATE + 16 * j) / 8] = Number.POSITIVE_INFINITY
-      f64[(STATE + 16 * j) / 8 + 1] = Number.NEGATIVE_INFINITY
-    }
+  const helper = helperScratch === undefined ? undefined : startHelper(k, helperScratch)
+  const counts = new Int32Array(slots)
+  const clear = (slot: number): void => {
+    counts[slot] = 0
+    f64[(STATE + 16 * slot) / 8] = Number.POSITIVE_INFINITY
+    f64[(STATE + 16 * slot) / 8 + 1] = Number.NEGATIVE_INFINITY
   }
-  reset()
+  for (let slot = 0; slot < slots; slot++) clear(slot)
   return {
     backend: 'wasm',
-    reset,
-    add(j, xs) {
-      const have = counts[j] ?? 0
+    threaded: helper !== undefined,
+    clear,
+    add(slot, xs) {
+      const have = counts[slot] ?? 0
       if (have + xs.length > rows)
-        throw new Error(`column ${String(j)} has more than ${String(rows)} values`)
-      const off = VALUES + stride * j + 8 * have
+        throw new Error(`column ${String(slot)} has more than ${String(rows)} values`)
+      const off = VALUES + stride * slot + 8 * have
       f64.set(xs, off / 8)
-      counts[j] = have + k.compact(off, xs.length, STATE + 16 * j)
+      counts[slot] = have + k.compact(off, xs.length, STATE + 16 * slot)
     },
-    summary(j) {
-      const n = counts[j] ?? 0
-      const off = VALUES + stride * j
+    async summary(slot) {
+      const n = counts[slot] ?? 0
+      if (n === 0) return EMPTY
+      const off = VALUES + stride * slot
+      const lo = f64[(STATE + 16 * slot) / 8] ?? 0
+      const hi = f64[(STATE + 16 * slot) / 8 + 1] ?? 0
+      const { mean, std } = moments(n, (shift, square) =>
+        square ? k.sumSquares(off, n, shift) : k.sum(off, n, shift),
+      )
       let b = 0
       while (n >> b > PARTITION_VALUES) b++
-      return summarize(
-        n,
-        f64[(STATE + 16 * j) / 8] ?? 0,
-        f64[(STATE + 16 * j) / 8 + 1] ?? 0,
-        bins,
-        (shift, square) => (square ? k.sumSquares(off, n, shift) : k.sum(off, n, shift)),
-        () => k.distinct(off, n, b, HASHES, SV, SH, STARTS, AT, KEYS, STAMPS),
-        (edges) => {
-          f64.set(edges, EDGES / 8)
-          i32.fill(0, COUNTS / 4, COUNTS / 4 + bins)
-          const lo = edges[0] ?? 0
-          k.bin(off, n, COUNTS, EDGES, bins, lo, bins / ((edges[bins] ?? 0) - lo))
-          return Float64Array.from(i32.subarray(COUNTS / 4, COUNTS / 4 + bins))
-        },
-      )
+      const edges = equalWidthEdges(lo, hi, bins)
+      const request: TailRequest = { off, n, bits: b, edges }
+      const here = (): { distinct: number; counts: number[] } => tail(k, f64, i32, own, request)
+      const t = helper === undefined ? here() : await helper.run(request).catch(here)
+      return {
+        count: n,
+        min: lo,
+        max: hi,
+        mean,
+        std,
+        distinct: t.distinct,
+        histogram: { edges, counts: t.counts },
+      }
+    },
+    close() {
+      helper?.close()
     },
   }
 }
 
-function jsStats(rows: number, columns: number, bins: number): ColumnStats {
-  const counters = Array.from({ length: columns }, () => new DistinctCounter(rows))
+function jsStats(rows: number, slots: number, bins: number): ColumnStats {
+  const counters = Array.from({ length: slots }, () => new DistinctCounter(rows))
   const scratch = new DistinctScratch()
   return {
     backend: 'js',
-    reset() {
-      for (let j = 0; j < columns; j++) counters[j] = new DistinctCounter(rows)
+    threaded: false,
+    clear(slot) {
+      counters[slot] = new DistinctCounter(rows)
     },
-    add(j, xs) {
-      counters[j]?.add(xs)
+    add(slot, xs) {
+      counters[slot]?.add(xs)
     },
-    summary(j) {
-      const counter = counters[j] ?? new DistinctCounter(0)
+    summary(slot) {
+      const counter = counters[slot] ?? new DistinctCounter(0)
       // The values are dropped once summarized.
-      counters[j] = new DistinctCounter(0)
+      counters[slot] = new DistinctCounter(0)
       const xs = counter.finite()
+      const n = xs.length
+      if (n === 0) return Promise.resolve(EMPTY)
       const [lo, hi] = bounds(xs)
-      return summarize(
-        xs.length,
-        lo,
-        hi,
-        bins,
-        (shift, square) => blockSum(xs, shift, square),
-        () => counter.count(scratch),
-        (edges) => {
-          const counts = new Float64Array(bins)
-          binInto(counts, edges, xs)
-          return counts
-        },
-      )
+      const { mean, std } = moments(n, (shift, square) => blockSum(xs, shift, square))
+      const edges = equalWidthEdges(lo, hi, bins)
+      const counts = new Float64Array(bins)
+      binInto(counts, Float64Array.from(edges), xs)
+      return Promise.resolve({
+        count: n,
+        min: lo,
+        max: hi,
+        mean,
+        std,
+        distinct: counter.count(scratch),
+        histogram: { edges, counts: Array.from(counts) },
+      })
+    },
+    close() {
+      counters.fill(new DistinctCounter(0))
     },
   }
 }
 
+/** Options of {@link createColumnStats}. */
+export interface ColumnStatsOptions {
+  /** `auto` takes WebAssembly where there is one. @default 'auto' */
+  readonly backend?: 'auto' | 'wasm' | 'js'
+  /**
+   * `auto`: a helper thread takes the distinct counts and histograms when columns are large
+   * (WebAssembly only). @default 'auto'
+   */
+  readonly helper?: 'auto' | 'always' | 'never'
+}
+
 /**
- * Accumulates `columns` numeric columns of at most `rows` values each into `bins`-bin
- * histograms. `backend` `auto` takes WebAssembly where there is one.
+ * Accumulates up to `slots` numeric columns at a time, of at most `rows` values each, into
+ * `bins`-bin histograms.
  */
 export function createColumnStats(
   rows: number,
-  columns: number,
+  slots: number,
   bins: number,
-  backend: 'auto' | 'wasm' | 'js' = 'auto',
+  options: ColumnStatsOptions = {},
 ): ColumnStats {
+  const backend = options.backend ?? 'auto'
+  const helper = options.helper ?? 'auto'
   if (backend !== 'js') {
-    const wasm = wasmStats(rows, columns, bins)
+    const threads = helper === 'always' || (helper === 'auto' && rows * slots >= HELPER_VALUES)
+    const wasm = wasmStats(rows, slots, bins, threads ? 2 : 1)
     if (wasm !== undefined) return wasm
     if (backend === 'wasm') throw new Error('WebAssembly is not available')
   }
-  return jsStats(rows, columns, bins)
+  return jsStats(rows, slots, bins)
 }

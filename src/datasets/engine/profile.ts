@@ -300,7 +300,15 @@ export async function profileTable(
 
   let quantileRows = rowCount
   let correlations: DatasetProfile['correlations']
+  // The sample of the first batch of numeric columns is read at once, beside the other passes.
+  const sampled = rest.filter((c) => c.numeric).slice(0, BATCH)
+  const sampleRows = options.sampleRows ?? 100_000
+  const firstSample =
+    sampled.length === 0
+      ? undefined
+      : onFork(session, (s) => readSample(s, t, sampled, sampleWhere(rowCount, sampleRows)))
   await all([
+    ...(firstSample === undefined ? [] : [firstSample]),
     onFork(session, (s) => groupedColumns(s, t, grouped, found, topK)),
     (async () => {
       // Numeric columns of large tables whose values are doubles exactly (DOUBLE and integers;
@@ -348,13 +356,21 @@ export async function profileTable(
           ),
         ),
         onFork(session, async (s) => {
-          const sampled = await sampleStats(s, t, rest, numericCols, statsOf, {
-            rowCount,
-            sampleRows: options.sampleRows ?? 100_000,
-            maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
-          })
-          quantileRows = sampled.rows
-          correlations = sampled.correlations
+          const found = await sampleStats(
+            s,
+            t,
+            rest,
+            numericCols,
+            statsOf,
+            {
+              rowCount,
+              sampleRows,
+              maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
+            },
+            firstSample,
+          )
+          quantileRows = found.rows
+          correlations = found.correlations
         }),
         (async () => {
           await valueCounts(session, t, narrow, found, { bins, topK })
@@ -696,8 +712,11 @@ async function topValues(
   }
 }
 
-/** Values held per streamed pass (8 bytes each): columns of a large table go in batches. */
-const STREAM_VALUES = 16 << 20
+/**
+ * Values held per batch of the streamed pass (8 bytes each; two batches at a time): columns of a
+ * large table go in batches.
+ */
+const STREAM_VALUES = 8 << 20
 
 /** Largest magnitude below which every integer is a distinct double. */
 const EXACT_INT = 2 ** 53
@@ -741,7 +760,7 @@ const streamable = (c: Col): boolean =>
 /**
  * Count, bounds, mean, sample standard deviation, equal-width histogram and exact distinct count
  * of numeric columns, from one streamed pass over them as doubles (missing and non-finite values
- * as NaN, skipped), a batch of columns at a time so that at most `STREAM_VALUES` are held.
+ * as NaN, skipped), a batch of columns at a time so that at most twice `STREAM_VALUES` are held.
  */
 async function streamedStats(
   session: DuckSession,
@@ -752,30 +771,51 @@ async function streamedStats(
 ): Promise<void> {
   if (columns.length === 0) return
   const perPass = Math.max(1, Math.floor(STREAM_VALUES / Math.max(1, opts.rowCount)))
-  // One accumulator for every batch: its memory is touched (faulted in) once.
-  const acc = createColumnStats(opts.rowCount, Math.min(perPass, columns.length), opts.bins)
-  for (const batch of chunks(columns, perPass)) {
-    acc.reset()
-    const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
-    const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
-    for (;;) {
-      const chunk = await result.fetchChunk()
-      if (chunk === null || chunk.rowCount === 0) break
-      for (let j = 0; j < batch.length; j++) acc.add(j, chunkDoubles(chunk, j))
-    }
-    batch.forEach((c, j) => {
-      const s = acc.summary(j)
-      found.stats.set(c.name, {
-        ...emptyStats(),
-        count: s.count,
-        min: s.min,
-        max: s.max,
-        mean: s.mean,
-        std: s.std,
-        distinct: s.distinct,
+  const batches = chunks(columns, perPass)
+  // Two sets of slots: while one batch's summaries are computed (partly on a helper thread), the
+  // next batch streams into the other set.
+  const sets = Math.min(2, batches.length)
+  const stats = createColumnStats(
+    opts.rowCount,
+    sets * Math.min(perPass, columns.length),
+    opts.bins,
+  )
+  const pending: Promise<void>[][] = [[], []]
+  try {
+    for (const [index, batch] of batches.entries()) {
+      const set = index % 2
+      const base = set * perPass
+      await Promise.all(pending[set] ?? [])
+      batch.forEach((_, j) => {
+        stats.clear(base + j)
       })
-      if (s.histogram !== undefined) found.hist.set(c.name, s.histogram)
-    })
+      const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
+      const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
+      for (;;) {
+        const chunk = await result.fetchChunk()
+        if (chunk === null || chunk.rowCount === 0) break
+        for (let j = 0; j < batch.length; j++) stats.add(base + j, chunkDoubles(chunk, j))
+      }
+      const summaries = batch.map(async (c, j) => {
+        const s = await stats.summary(base + j)
+        found.stats.set(c.name, {
+          ...emptyStats(),
+          count: s.count,
+          min: s.min,
+          max: s.max,
+          mean: s.mean,
+          std: s.std,
+          distinct: s.distinct,
+        })
+        if (s.histogram !== undefined) found.hist.set(c.name, s.histogram)
+      })
+      // Awaited later: marked handled now, so a failure is not reported as unhandled meanwhile.
+      for (const p of summaries) p.catch(() => undefined)
+      pending[set] = summaries
+    }
+    await all(pending.flat())
+  } finally {
+    stats.close()
   }
 }
 
@@ -824,11 +864,52 @@ async function histograms(
   }
 }
 
+/** The rows of the sample: all of them, or above `sampleRows` a hash of the row id picks. */
+function sampleWhere(rowCount: number, sampleRows: number): string {
+  return rowCount > sampleRows
+    ? ` WHERE hash(rowid) % 1000000 < ${String(Math.max(1, Math.round((1_000_000 * sampleRows) / rowCount)))}`
+    : ''
+}
+
+/** The sample rows of one batch of numeric columns. */
+interface SampleBatch {
+  readonly rows: number
+  readonly columns: readonly SampleColumn[]
+}
+
+/**
+ * Reads the sample of numeric `columns` as doubles (NULL as NaN, so every column comes out
+ * without a per-value read), then marks NaN as missing where there is any.
+ */
+async function readSample(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  where: string,
+): Promise<SampleBatch> {
+  const select = columns.map((c) => `coalesce(${c.q}::DOUBLE, 'NaN'::DOUBLE)`)
+  const sample = await readDoubles(
+    session,
+    `SELECT ${select.join(', ')} FROM ${t}${where}`,
+    columns.length,
+  )
+  return {
+    rows: sample.rows,
+    columns: sample.columns.map((values) => {
+      let missing = false
+      for (let i = 0; i < values.length && !missing; i++) missing = Number.isNaN(values[i])
+      if (!missing) return { values }
+      return { values, valid: Uint8Array.from(values, (x) => (Number.isNaN(x) ? 0 : 1)) }
+    }),
+  }
+}
+
 /**
  * Quantiles of every numeric column and the correlation matrix of the numeric columns that vary
  * (at most `maxCorrelationColumns`), from the rows or, above `sampleRows` rows, a sample chosen
  * by a hash of the row id: deterministic for the same data, unlike a seeded reservoir under
  * several threads. DuckDB selects the rows; the arithmetic happens here (see sample-stats.ts).
+ * `first` is the sample of the first batch of columns, read ahead while the other passes ran.
  */
 async function sampleStats(
   session: DuckSession,
@@ -837,25 +918,21 @@ async function sampleStats(
   numericCols: readonly Col[],
   statsOf: (c: Col) => Stats | undefined,
   opts: { rowCount: number; sampleRows: number; maxCorrelationColumns: number },
+  first: Promise<SampleBatch> | undefined,
 ): Promise<{ rows: number; correlations?: DatasetProfile['correlations'] }> {
-  const where =
-    opts.rowCount > opts.sampleRows
-      ? ` WHERE hash(rowid) % 1000000 < ${String(Math.max(1, Math.round((1_000_000 * opts.sampleRows) / opts.rowCount)))}`
-      : ''
+  const where = sampleWhere(opts.rowCount, opts.sampleRows)
   const corrCols = numericCols.filter((c) => (statsOf(c)?.std ?? 0) > 0)
   const correlate = corrCols.length >= 2 && corrCols.length <= opts.maxCorrelationColumns
   const correlated = new Set(corrCols)
   const kept = new Map<string, SampleColumn>()
   let rows = where === '' ? opts.rowCount : -1
-  for (const batch of chunks(
+  for (const [index, batch] of chunks(
     columns.filter((c) => c.numeric),
     BATCH,
-  )) {
-    const sample = await readDoubles(
-      session,
-      `SELECT ${batch.map((c) => `${c.q}::DOUBLE`).join(', ')} FROM ${t}${where}`,
-      batch.map((c) => statsOf(c)?.count !== opts.rowCount),
-    )
+  ).entries()) {
+    const sample = await (index === 0 && first !== undefined
+      ? first
+      : readSample(session, t, batch, where))
     rows = sample.rows
     batch.forEach((c, j) => {
       const col = sample.columns[j]
@@ -878,50 +955,24 @@ async function sampleStats(
   return { rows, correlations: { columns: corrCols.map((c) => c.name), matrix } }
 }
 
-/**
- * Runs a query of DOUBLE columns and copies them out chunk by chunk. `nullable[j]` says whether
- * column j may hold NULLs (a validity mask is kept for it only).
- */
+/** Runs a query of DOUBLE columns without NULLs and copies them out chunk by chunk. */
 async function readDoubles(
   session: DuckSession,
   sql: string,
-  nullable: readonly boolean[],
-): Promise<{ rows: number; columns: SampleColumn[] }> {
+  width: number,
+): Promise<{ rows: number; columns: Float64Array[] }> {
   const result = await session.connection.run(sql)
   const n = result.rowCount
-  const values = nullable.map(() => new Float64Array(n))
-  const valid = nullable.map((may) => (may ? new Uint8Array(n) : undefined))
+  const columns = Array.from({ length: width }, () => new Float64Array(n))
   let at = 0
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k)
-    const m = chunk.rowCount
-    for (let j = 0; j < values.length; j++) {
-      const out = values[j]
-      const ok = valid[j]
-      if (out === undefined) continue
-      if (ok === undefined) {
-        // No NULLs here: the chunk's doubles as they are.
-        out.set(chunkDoubles(chunk, j), at)
-        continue
-      }
-      const vector = chunk.getColumnVector(j)
-      for (let i = 0; i < m; i++) {
-        const v = vector.getItem(i)
-        if (typeof v === 'number') {
-          out[at + i] = v
-          ok[at + i] = 1
-        }
-      }
-    }
-    at += m
+    columns.forEach((out, j) => {
+      out.set(chunkDoubles(chunk, j), at)
+    })
+    at += chunk.rowCount
   }
-  return {
-    rows: n,
-    columns: values.map((v, j) => {
-      const ok = valid[j]
-      return ok === undefined ? { values: v } : { values: v, valid: ok }
-    }),
-  }
+  return { rows: n, columns }
 }
 
 const isNumericProfile = (p: ColumnProfile): boolean =>
