@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { createReadStream, constants as FS } from 'node:fs'
 import {
   access,
@@ -38,6 +38,7 @@ import type {
 import { BLOBS_DIR, TMP_DIR, fanOutOf, resolveBlobPath } from './blob-path.js'
 import { copySource } from './copy-source.js'
 import { fsArtifactConfigSchema, type FsArtifactConfig } from './fs-config.js'
+import { hashFile } from './hash-file.js'
 import {
   DIR_MODE,
   FILE_MODE,
@@ -62,7 +63,7 @@ export interface FsArtifactStoreDeps {
   readonly clock?: Clock
 }
 
-/** Bytes per read while hashing an adopted file. */
+/** Bytes per read when an adopted file is copied after all (another filesystem). */
 const ADOPT_READ_BYTES = 1 << 20
 
 function blobInfo(key: ContentKey, size: number): BlobInfo {
@@ -254,24 +255,15 @@ export function createFsArtifactStore(
       // O_NOFOLLOW: a symlink is never adopted (nor what it points to).
       fh = await open(file, FS.O_RDWR | FS.O_NOFOLLOW)
       if (!(await fh.stat()).isFile()) throw new Error(`${file} is not a regular file`)
-      // The sync runs on libuv's pool while this thread hashes the (cached) bytes.
+      // The sync runs on libuv's pool while the (cached) bytes are hashed.
       const synced = fh.sync()
       synced.catch(() => undefined)
-      const hash = createHash('sha256')
-      const buffer = Buffer.allocUnsafe(ADOPT_READ_BYTES)
-      let size = 0
-      for (;;) {
-        const { bytesRead } = await fh.read(buffer, 0, buffer.length, size)
-        if (bytesRead === 0) break
-        hash.update(buffer.subarray(0, bytesRead))
-        size += bytesRead
-        throwIfAborted(opts.signal)
-      }
+      const { hex, size } = await hashFile(fh, opts.signal)
       await fh.chmod(FILE_MODE)
       await synced
       await fh.close()
       fh = undefined
-      const key = toContentKey(hash.digest('hex'))
+      const key = toContentKey(hex)
       try {
         return await commit(file, key, size, opts.signal)
       } catch (err) {
