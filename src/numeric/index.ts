@@ -29,7 +29,7 @@ export {
 } from './distances.js'
 export { binProportions, fillZeroProportions, histogram, histogramBinEdges } from './histogram.js'
 export type { BinSpec, BinnedProportions } from './histogram.js'
-export { F64, FuncBuilder, I32, V128, encodeModule, op, wasmApi } from './wasm.js'
+export { F64, FuncBuilder, I32, V128, encodeModule, op, uleb, wasmApi } from './wasm.js'
 export type {
   MemoryImport,
   ValType,

@@ -20,8 +20,8 @@ export const V128 = 0x7b
 /** A value type code. */
 export type ValType = typeof I32 | typeof F64 | typeof V128
 
-/** Unsigned LEB128. */
-function uleb(value: number): number[] {
+/** Unsigned LEB128 (the binary format's integer encoding). */
+export function uleb(value: number): number[] {
   const out: number[] = []
   let v = value >>> 0
   do {

@@ -13,22 +13,12 @@
  * (padded with +∞ to a multiple of 4), then per thread a scratch slot: query block
  * (`QUERY_BLOCK × d`), block norms, row minima, and the output tile (`QUERY_BLOCK × TRAIN_TILE`).
  */
+import { uleb } from '../../base/index.js'
+
 import { QUERY_BLOCK, TRAIN_TILE } from './tiles.js'
 
 const I32 = 0x7f
 const V128 = 0x7b
-
-function uleb(value: number): number[] {
-  const out: number[] = []
-  let v = value >>> 0
-  do {
-    let b = v & 0x7f
-    v >>>= 7
-    if (v !== 0) b |= 0x80
-    out.push(b)
-  } while (v !== 0)
-  return out
-}
 
 const get = (i: number): number[] => [0x20, ...uleb(i)]
 const set = (i: number): number[] => [0x21, ...uleb(i)]
