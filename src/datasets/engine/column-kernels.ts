@@ -11,6 +11,8 @@
  * - `bin(off, n, counts, edges, bins, lo, scale)`: equal-width bin counts (i32, in four arrays of
  *   `bins` to be summed), the bin guessed arithmetically and corrected against the edges
  *   themselves.
+ * - `select(off, n, k)`: Hoare's FIND (in Wirth's form, pivots drawn by a fixed-seed generator):
+ *   the k-th smallest of `n` doubles (no NaN) moved to index k, smaller ones before, larger after.
  * - `distinct(off, n, bits, hashes, sortedValues, sortedHashes, starts, at, keys, stamps)`: the
  *   exact distinct count by hash partitions (2^bits of them), each counted in a small
  *   open-addressing table that stays in cache.
@@ -263,6 +265,42 @@ function distinctFn(): FuncBuilder {
   return f
 }
 
+function selectFn(): FuncBuilder {
+  const f = new FuncBuilder('select', [I32, I32, I32])
+  const [off, n, k] = [0, 1, 2]
+  const lo = f.local(I32)
+  const hi = f.local(I32)
+  const i = f.local(I32)
+  const j = f.local(I32)
+  const seed = f.local(I32)
+  const pi = f.local(I32)
+  const pj = f.local(I32)
+  const pivot = f.local(F64)
+  const a = f.local(F64)
+  const x = (index: number): number[] => [...at(off, index, 8), ...op.f64Load()]
+  f.emit(i32(0), set(lo), get(n), i32(1), op.i32Sub, set(hi), i32(0x9e3779b9 | 0), set(seed))
+  f.emit(op.block, op.loop, get(lo), get(hi), op.i32GeS, op.brIf(1))
+  // a pseudo-random pivot from x[lo..hi] (fixed seed: the same data, the same steps)
+  f.emit(get(seed), i32(1664525), op.i32Mul, i32(1013904223), op.i32Add, tee(seed))
+  f.emit(i32(8), op.i32ShrU, get(hi), get(lo), op.i32Sub, i32(1), op.i32Add, op.i32RemU)
+  f.emit(get(lo), op.i32Add, set(i), x(i), set(pivot), get(lo), set(i), get(hi), set(j))
+  f.emit(op.loop) // repeat … until i > j
+  f.emit(op.block, op.loop, x(i), get(pivot), op.f64Lt, op.i32Eqz, op.brIf(1))
+  f.emit(get(i), i32(1), op.i32Add, set(i), op.br(0), op.end, op.end)
+  f.emit(op.block, op.loop, get(pivot), x(j), op.f64Lt, op.i32Eqz, op.brIf(1))
+  f.emit(get(j), i32(1), op.i32Sub, set(j), op.br(0), op.end, op.end)
+  f.emit(get(i), get(j), op.i32LeS, op.if)
+  f.emit(at(off, i, 8), tee(pi), op.f64Load(), set(a), at(off, j, 8), set(pj))
+  f.emit(get(pi), get(pj), op.f64Load(), op.f64Store(), get(pj), get(a), op.f64Store())
+  f.emit(get(i), i32(1), op.i32Add, set(i), get(j), i32(1), op.i32Sub, set(j))
+  f.emit(op.end, get(i), get(j), op.i32LeS, op.brIf(0), op.end)
+  // if j < k: lo = i; if k < i: hi = j
+  f.emit(get(j), get(k), op.i32LtS, op.if, get(i), set(lo), op.end)
+  f.emit(get(k), get(i), op.i32LtS, op.if, get(j), set(hi), op.end)
+  f.emit(op.br(0), op.end, op.end)
+  return f
+}
+
 /** The kernels over one memory (byte offsets; see the module comment). */
 export interface ColumnKernels {
   /** Shared, so that a helper thread can instantiate `module` over it too. */
@@ -270,6 +308,8 @@ export interface ColumnKernels {
   readonly module: WasmModule
   compact(off: number, n: number, state: number): number
   sum(off: number, n: number, shift: number): number
+  /** Reorders the `n` doubles at `off` (no NaN) so that the k-th smallest is at index k, none after it smaller, none before it larger. */
+  select(off: number, n: number, k: number): void
   sumSquares(off: number, n: number, shift: number): number
   bin(
     off: number,
@@ -311,7 +351,14 @@ export function createColumnKernels(bytes: number): ColumnKernels | undefined {
   try {
     compiled ??= new api.Module(
       encodeModule(
-        [compactFn(), sumFn('sum', false), sumFn('sumSquares', true), binFn(), distinctFn()],
+        [
+          compactFn(),
+          sumFn('sum', false),
+          sumFn('sumSquares', true),
+          binFn(),
+          distinctFn(),
+          selectFn(),
+        ],
         { name: 'memory', minPages: 1, maxPages: MAX_PAGES, shared: true },
       ),
     )

@@ -2,7 +2,7 @@ import type { DuckDBDataChunk } from '@duckdb/node-api'
 
 import { createColumnStats, equalWidthEdges } from './column-stats.js'
 import { quoteIdent, valueText, type DuckSession } from './duckdb-session.js'
-import { pearsonMatrix, sampleQuantiles, type SampleColumn } from './sample-stats.js'
+import { createSampleQuantiles, pearsonMatrix, type SampleColumn } from './sample-stats.js'
 
 /** What a column holds, as a person would say it. */
 export type SemanticType = 'numeric' | 'categorical' | 'boolean' | 'datetime' | 'text' | 'id'
@@ -926,6 +926,7 @@ async function sampleStats(
   const correlated = new Set(corrCols)
   const kept = new Map<string, SampleColumn>()
   let rows = where === '' ? opts.rowCount : -1
+  let quantiles: ReturnType<typeof createSampleQuantiles> | undefined
   for (const [index, batch] of chunks(
     columns.filter((c) => c.numeric),
     BATCH,
@@ -934,11 +935,13 @@ async function sampleStats(
       ? first
       : readSample(session, t, batch, where))
     rows = sample.rows
+    quantiles ??= createSampleQuantiles(rows)
+    const quantilesOf = quantiles
     batch.forEach((c, j) => {
       const col = sample.columns[j]
       const s = statsOf(c)
       if (col === undefined || s === undefined) return
-      s.quantiles = sampleQuantiles(col, PROFILE_QUANTILES)
+      s.quantiles = quantilesOf(col, PROFILE_QUANTILES)
       if (correlate && correlated.has(c)) kept.set(c.name, col)
     })
     // Yield between batches, so a wide table does not hold the event loop.

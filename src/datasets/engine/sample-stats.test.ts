@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
-import { pearsonMatrix, sampleQuantiles } from './sample-stats.js'
+import { createSampleQuantiles, pearsonMatrix, sampleQuantiles } from './sample-stats.js'
 
 const col = (xs: readonly (number | null)[]) => ({
   values: Float64Array.from(xs, (x) => x ?? 0),
@@ -23,22 +23,22 @@ describe('sampleQuantiles', () => {
     expect(q[5]).toBe(10)
   })
 
-  it('skips missing values, leaves the column untouched and puts NaN last', () => {
-    const c = col([5, null, 1, 3])
-    expect(sampleQuantiles(c, [0, 0.5, 1])).toEqual([1, 3, 5])
-    expect(Array.from(c.values)).toEqual([5, 0, 1, 3])
-    expect(sampleQuantiles({ values: Float64Array.of(2, Number.NaN, 1) }, [0, 0.5, 1])).toEqual([
-      1,
-      2,
-      null,
-    ])
-    expect(sampleQuantiles(col([null, null]), [0.5])).toEqual([null])
+  it('skips missing and non-finite values and leaves the column untouched', () => {
+    for (const quantiles of [sampleQuantiles, createSampleQuantiles(8)]) {
+      const c = col([5, null, 1, 3])
+      expect(quantiles(c, [0, 0.5, 1])).toEqual([1, 3, 5])
+      expect(Array.from(c.values)).toEqual([5, 0, 1, 3])
+      const odd = { values: Float64Array.of(2, Number.NaN, 1, Infinity, -Infinity) }
+      expect(quantiles(odd, [0, 0.5, 1])).toEqual([1, 1.5, 2])
+      expect(quantiles(col([null, null]), [0.5])).toEqual([null])
+    }
   })
 
-  it('selects what a full sort gives, repeated values and NaN included (property)', () => {
+  it('selects what a full sort gives, in JavaScript and WebAssembly, repeated values included (property)', () => {
     const qs = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1]
     const bySort = (xs: readonly number[]): (number | null)[] => {
-      const x = Float64Array.from(xs).sort()
+      const x = Float64Array.from(xs.filter((v) => Number.isFinite(v))).sort()
+      if (x.length === 0) return qs.map(() => null)
       return qs.map((q) => {
         const h = (x.length - 1) * q
         const a = x[Math.floor(h)] ?? Number.NaN
@@ -52,14 +52,22 @@ describe('sampleQuantiles', () => {
       fc.integer({ min: -3, max: 3 }),
       fc.constant(Number.NaN),
     )
+    const wasm = createSampleQuantiles(400)
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), (xs) => {
-        expect(sampleQuantiles({ values: Float64Array.from(xs) }, qs)).toEqual(bySort(xs))
+        const want = bySort(xs)
+        expect(sampleQuantiles({ values: Float64Array.from(xs) }, qs)).toEqual(want)
+        expect(wasm({ values: Float64Array.from(xs) }, qs)).toEqual(want)
       }),
       { numRuns: 300 },
     )
     const big = Float64Array.from({ length: 50_001 }, (_, i) => ((i * 7919) % 50_001) / 7)
+    const sorted = Float64Array.from(big).sort()
     expect(sampleQuantiles({ values: big }, qs)).toEqual(bySort(Array.from(big)))
+    expect(createSampleQuantiles(50_001)({ values: big }, qs)).toEqual(bySort(Array.from(big)))
+    // Sorted and constant input: no worst case.
+    expect(createSampleQuantiles(50_001)({ values: sorted }, qs)).toEqual(bySort(Array.from(big)))
+    expect(createSampleQuantiles(9)({ values: new Float64Array(9).fill(4) }, [0.5])).toEqual([4])
   })
 })
 

@@ -1,9 +1,10 @@
 /**
- * Quantiles and Pearson correlations of profile columns, computed in JavaScript from values
- * DuckDB hands over (at most the profile's sample, about 100k rows per column). Sorting one
- * column and a dot product per pair is several times cheaper here than DuckDB's
- * `quantile_cont` and `corr` aggregates, which keep per-state buffers and online updates.
+ * Quantiles and Pearson correlations of profile columns, computed here from values DuckDB hands
+ * over (at most the profile's sample, about 100k rows per column). Selecting a few ranks of one
+ * column and a dot product per pair is several times cheaper than DuckDB's `quantile_cont` and
+ * `corr` aggregates, which keep per-state buffers and online updates.
  */
+import { createColumnKernels } from './column-kernels.js'
 
 /** A numeric column of the sample: values, and which of them are present (absent: all are). */
 export interface SampleColumn {
@@ -13,23 +14,23 @@ export interface SampleColumn {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null)
 
-/** The present values of `c`, copied (so sorting does not disturb the column). */
+/** The present, finite values of `c` (−0 as 0), copied so that selection leaves `c` alone. */
 function presentValues(c: SampleColumn): Float64Array {
   const { values, valid } = c
-  if (valid === undefined) return values.slice()
+  const out = new Float64Array(values.length)
   let m = 0
-  for (let i = 0; i < values.length; i++) if (valid[i] === 1) m++
-  const out = new Float64Array(m)
-  let k = 0
-  for (let i = 0; i < values.length; i++) if (valid[i] === 1) out[k++] = values[i] ?? Number.NaN
-  return out
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] ?? Number.NaN
+    if ((valid === undefined || valid[i] === 1) && x - x === 0) out[m++] = x + 0
+  }
+  return out.subarray(0, m)
 }
 
 /**
  * Puts the order statistics of ranks `ranks[rlo..rhi]` (ascending) of `x[lo..hi]` in their places,
- * as a sort would (up to the order of −0 and 0): three-way partitions around a pivot (Dijkstra's
- * Dutch flag, so repeated values cost nothing), descending only into the sides that hold a rank
- * still wanted. About n·log₂(ranks) steps instead of a sort's n·log₂(n).
+ * as a sort would: three-way partitions around a pivot (Dijkstra's Dutch flag, so repeated values
+ * cost nothing), descending only into the sides that hold a rank still wanted. About
+ * n·log₂(ranks) steps instead of a sort's n·log₂(n).
  */
 function selectRanks(
   x: Float64Array,
@@ -68,38 +69,72 @@ function selectRanks(
   }
 }
 
-/**
- * Quantiles with linear interpolation between the closest ranks (pandas' default and DuckDB's
- * `quantile_cont`): position h = (n − 1)·q, value x[⌊h⌋] + (h − ⌊h⌋)·(x[⌈h⌉] − x[⌊h⌋]) of the
- * sorted values, found by selection rather than a sort. NaN sorts last, as in DuckDB; a
- * non-finite result is null. All null when no value is present.
- */
-export function sampleQuantiles(c: SampleColumn, qs: readonly number[]): (number | null)[] {
-  const x = presentValues(c)
-  const n = x.length
-  if (n === 0) return qs.map(() => null)
-  // NaN last: the numbers are x[0, m).
-  let m = 0
-  for (let i = 0; i < n; i++) {
-    const v = x[i] ?? 0
-    if (v === v) {
-      x[i] = x[m] ?? 0
-      x[m++] = v
-    }
-  }
+/** The ranks linear interpolation needs for `qs` among `n` sorted values, ascending, distinct. */
+function ranksOf(n: number, qs: readonly number[]): number[] {
   const positions = qs.flatMap((q) => [Math.floor((n - 1) * q), Math.ceil((n - 1) * q)])
-  const ranks = [...new Set(positions.filter((r) => r < m))].sort((a, b) => a - b)
-  selectRanks(x, 0, m - 1, ranks, 0, ranks.length - 1)
+  return [...new Set(positions)].sort((a, b) => a - b)
+}
+
+/** The quantiles of `n` values from their order statistics (`at(r)`: the r-th smallest). */
+function interpolate(
+  n: number,
+  qs: readonly number[],
+  at: (r: number) => number,
+): (number | null)[] {
+  if (n === 0) return qs.map(() => null)
   return qs.map((q) => {
     const h = (n - 1) * q
     const lo = Math.floor(h)
     const hi = Math.ceil(h)
-    // + 0: −0 and 0 are one value here (a sort would order them).
-    const a = (x[lo] ?? Number.NaN) + 0
+    const a = at(lo)
     if (lo === hi) return finite(a)
-    const b = (x[hi] ?? Number.NaN) + 0
+    const b = at(hi)
     return finite(a + (h - lo) * (b - a))
   })
+}
+
+/**
+ * Quantiles of the present, finite values (non-finite ones count as missing, as everywhere in the
+ * profile) with linear interpolation between the closest ranks (pandas' default and DuckDB's
+ * `quantile_cont`): position h = (n − 1)·q, value x[⌊h⌋] + (h − ⌊h⌋)·(x[⌈h⌉] − x[⌊h⌋]) of the
+ * sorted values, found by selection rather than a sort. All null when no value is present.
+ */
+export function sampleQuantiles(c: SampleColumn, qs: readonly number[]): (number | null)[] {
+  const x = presentValues(c)
+  const ranks = ranksOf(x.length, qs)
+  selectRanks(x, 0, x.length - 1, ranks, 0, ranks.length - 1)
+  return interpolate(x.length, qs, (r) => x[r] ?? Number.NaN)
+}
+
+/**
+ * {@link sampleQuantiles} for many columns of at most `rows` values, in WebAssembly where there
+ * is one: the same numbers, without the warm-up a JavaScript loop needs before it runs fast
+ * (which a profile of a few columns never gets past). Falls back to `sampleQuantiles`.
+ */
+export function createSampleQuantiles(
+  rows: number,
+): (c: SampleColumn, qs: readonly number[]) => (number | null)[] {
+  // Layout (bytes): bounds (unused) | the column's values.
+  const VALUES = 16
+  const k = rows > 0 ? createColumnKernels(VALUES + 8 * rows) : undefined
+  if (k === undefined) return sampleQuantiles
+  const f64 = new Float64Array(k.memory.buffer)
+  return (c, qs) => {
+    const { values, valid } = c
+    if (values.length > rows) return sampleQuantiles(c, qs)
+    f64.set(values, VALUES / 8)
+    if (valid !== undefined)
+      for (let i = 0; i < values.length; i++) if (valid[i] !== 1) f64[VALUES / 8 + i] = Number.NaN
+    // Only the finite values (−0 as 0), in front.
+    const n = k.compact(VALUES, values.length, 0)
+    // Each selection leaves everything after rank r no smaller: the next looks only there.
+    let from = 0
+    for (const r of ranksOf(n, qs)) {
+      k.select(VALUES + 8 * from, n - from, r - from)
+      from = r + 1
+    }
+    return interpolate(n, qs, (r) => f64[VALUES / 8 + r] ?? Number.NaN)
+  }
 }
 
 /** Mean of the present values (NaN when none). */
