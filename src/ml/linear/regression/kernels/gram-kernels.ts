@@ -25,38 +25,52 @@ import {
   type WasmModule,
 } from '../../../base/index.js'
 
-/** The kernels over one memory. All offsets are byte offsets, 16-byte aligned; `nPairs` counts row pairs. */
-export interface GramKernels {
-  readonly backend: 'wasm' | 'js'
-  readonly f64: Float64Array
-  readonly f32: Float32Array
-  /** `dst[i] = f64(src[i]) − k` for `2·nPairs` values (`src` f32, `dst` f64); returns `Σ dst[i]`. */
-  loadShift32(src: number, dst: number, nPairs: number, k: number): number
+/**
+ * The kernels over one memory. All offsets are byte offsets, 16-byte aligned; `nBytes` is 16 per
+ * row pair (so the WebAssembly exports serve as they are, on any thread).
+ */
+export interface ChunkKernels {
+  /** `dst[i] = f64(src[i]) − k` for `nBytes / 8` values (`src` f32, `dst` f64); returns `Σ dst[i]`. */
+  readonly loadShift32: (src: number, dst: number, nBytes: number, k: number) => number
   /** `x[i] = x[i] − k` in place; returns `Σ x[i]` (after the shift). */
-  shift(x: number, nPairs: number, k: number): number
+  readonly shift: (x: number, nBytes: number, k: number) => number
   /** `x[i] = x[i] · s[i]` in place; returns `Σ s[i] · x[i]` (after the scaling). */
-  scaleDot(x: number, s: number, nPairs: number): number
-  /** The dot product of two f64 vectors of `2·nPairs` values. */
-  dot(a: number, b: number, nPairs: number): number
-  /**
-   * The 8 dot products of columns `a0…a3` with `b0, b1`, written as f64 at `out` in the order
-   * `a0·b0, a0·b1, a1·b0, a1·b1, …`.
-   */
+  readonly scaleDot: (x: number, s: number, nBytes: number) => number
   /**
    * The 10 dot products among columns `a0…a3` (the upper triangle of their 4×4 block, diagonal
    * included), written as f64 at `out` in the order `00, 01, 02, 03, 11, 12, 13, 22, 23, 33`.
    */
-  tri4(a0: number, a1: number, a2: number, a3: number, nPairs: number, out: number): void
-  tile42(
+  readonly tri4: (
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    nBytes: number,
+    out: number,
+  ) => unknown
+  /**
+   * The 8 dot products of columns `a0…a3` with `b0, b1`, written as f64 at `out` in the order
+   * `a0·b0, a0·b1, a1·b0, a1·b1, …`.
+   */
+  readonly tile42: (
     a0: number,
     a1: number,
     a2: number,
     a3: number,
     b0: number,
     b1: number,
-    nPairs: number,
+    nBytes: number,
     out: number,
-  ): void
+  ) => unknown
+}
+
+/** {@link ChunkKernels} with their memory's views and a dot product. */
+export interface GramKernels extends ChunkKernels {
+  readonly backend: 'wasm' | 'js'
+  readonly f64: Float64Array
+  readonly f32: Float32Array
+  /** The dot product of two f64 vectors of `nBytes / 8` values. */
+  readonly dot: (a: number, b: number, nBytes: number) => number
 }
 
 /** The (row, column) pairs of {@link GramKernels.tri4}, in output order. */
@@ -73,7 +87,7 @@ export const TRI_PAIRS: readonly (readonly [number, number])[] = [
   [3, 3],
 ]
 
-function buildModule(): Uint8Array {
+function buildModule(shared: boolean): Uint8Array {
   const { get, set, i32 } = op
   // Each reduction keeps one f64x2 accumulator: lane 0 over even rows, lane 1 over odd rows.
   const lanesSum = (acc: number): (readonly number[])[] => [
@@ -195,50 +209,54 @@ function buildModule(): Uint8Array {
     })
     acc.forEach((s, k) => tri.emit(get(out), ...lanesSum(s), op.f64Store(k * 8)))
   }
-  return encodeModule([loadShift32, shift, scaleDot, dot, tile, tri], { name: 'mem', minPages: 1 })
+  const funcs = [loadShift32, shift, scaleDot, dot, tile, tri]
+  return encodeModule(
+    funcs,
+    shared
+      ? { name: 'mem', minPages: 1, maxPages: 65536, shared: true }
+      : { name: 'mem', minPages: 1 },
+  )
 }
 
-// Compiled once per process and reused: a WebAssembly.Module is immutable, so this memo holds no
-// state a caller could observe. `null` records that this host cannot compile it.
-let compiled: WasmModule | null | undefined
+// Compiled once per process and reused (one module for a private memory, one importing a shared
+// memory): a WebAssembly.Module is immutable, so this memo holds no state a caller could observe.
+// `null` records that this host cannot compile it.
+const compiled: { private?: WasmModule | null; shared?: WasmModule | null } = {}
 
-function wasmModule(api: WasmApi): WasmModule | null {
-  if (compiled === undefined) {
+/**
+ * The kernels' module, for a private memory or (`shared`) for a shared one that worker threads
+ * instantiate too; `null` where the host cannot compile it.
+ */
+export function gramModule(api: WasmApi, shared: boolean): WasmModule | null {
+  const key = shared ? 'shared' : 'private'
+  let m = compiled[key]
+  if (m === undefined) {
     try {
-      compiled = new api.Module(buildModule())
+      m = new api.Module(buildModule(shared))
     } catch {
-      compiled = null
+      m = null
     }
+    compiled[key] = m
   }
-  return compiled
+  return m
 }
-
-type WasmFn = (...args: number[]) => number
 
 function createWasmKernels(api: WasmApi, bytes: number): GramKernels | undefined {
-  const mod = wasmModule(api)
+  const mod = gramModule(api, false)
   if (mod === null) return undefined
   const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) })
-  const ex = new api.Instance(mod, { env: { mem: memory } }).exports
-  const fn = (k: string): WasmFn => ex[k] as WasmFn
-  const [loadShift32, shift, scaleDot, dot, tile42, tri4] = [
-    fn('loadShift32'),
-    fn('shift'),
-    fn('scaleDot'),
-    fn('dot'),
-    fn('tile42'),
-    fn('tri4'),
-  ]
+  const ex = new api.Instance(mod, { env: { mem: memory } }).exports as unknown as ChunkKernels &
+    Pick<GramKernels, 'dot'>
   return {
     backend: 'wasm',
     f64: new Float64Array(memory.buffer),
     f32: new Float32Array(memory.buffer),
-    loadShift32: (src, dst, n, k) => loadShift32(src, dst, n * 16, k),
-    shift: (x, n, k) => shift(x, n * 16, k),
-    scaleDot: (x, s, n) => scaleDot(x, s, n * 16),
-    dot: (a, b, n) => dot(a, b, n * 16),
-    tile42: (a0, a1, a2, a3, b0, b1, n, out) => void tile42(a0, a1, a2, a3, b0, b1, n * 16, out),
-    tri4: (a0, a1, a2, a3, n, out) => void tri4(a0, a1, a2, a3, n * 16, out),
+    loadShift32: ex.loadShift32,
+    shift: ex.shift,
+    scaleDot: ex.scaleDot,
+    dot: ex.dot,
+    tile42: ex.tile42,
+    tri4: ex.tri4,
   }
 }
 
@@ -250,7 +268,8 @@ function createJsKernels(bytes: number): GramKernels {
     backend: 'js',
     f64,
     f32,
-    loadShift32(src, dst, n, k) {
+    loadShift32(src, dst, nBytes, k) {
+      const n = nBytes >> 4
       const s = src >> 2
       const d = dst >> 3
       let s0 = 0
@@ -265,7 +284,8 @@ function createJsKernels(bytes: number): GramKernels {
       }
       return s0 + s1
     },
-    shift(x, n, k) {
+    shift(x, nBytes, k) {
+      const n = nBytes >> 4
       const o = x >> 3
       let s0 = 0
       let s1 = 0
@@ -279,7 +299,8 @@ function createJsKernels(bytes: number): GramKernels {
       }
       return s0 + s1
     },
-    scaleDot(x, s, n) {
+    scaleDot(x, s, nBytes) {
+      const n = nBytes >> 4
       const o = x >> 3
       const os = s >> 3
       let s0 = 0
@@ -296,7 +317,8 @@ function createJsKernels(bytes: number): GramKernels {
       }
       return s0 + s1
     },
-    dot(a, b, n) {
+    dot(a, b, nBytes) {
+      const n = nBytes >> 4
       const oa = a >> 3
       const ob = b >> 3
       let s0 = 0
@@ -307,13 +329,15 @@ function createJsKernels(bytes: number): GramKernels {
       }
       return s0 + s1
     },
-    tri4(a0, a1, a2, a3, n, out) {
+    tri4(a0, a1, a2, a3, nBytes, out) {
+      const n = nBytes >> 4
       const as = [a0 >> 3, a1 >> 3, a2 >> 3, a3 >> 3]
       TRI_PAIRS.forEach(([a, b], k) => {
         f64[(out >> 3) + k] = pairDot(f64, as[a]!, as[b]!, n)
       })
     },
-    tile42(a0, a1, a2, a3, b0, b1, n, out) {
+    tile42(a0, a1, a2, a3, b0, b1, nBytes, out) {
+      const n = nBytes >> 4
       const as = [a0 >> 3, a1 >> 3, a2 >> 3, a3 >> 3]
       const bs = [b0 >> 3, b1 >> 3]
       for (let a = 0; a < 4; a++)
