@@ -79,7 +79,7 @@ export class LinearRegression implements Estimator<
     let diagnostics: LinearDiagnostics
     const gram =
       p.positive || X.nRows >= nFeatures
-        ? gramProblem(X, input.y, input.w, p.fitIntercept, KIND, { signal: opts?.signal })
+        ? gramProblem(X, input.target, input.w, p.fitIntercept, KIND, { signal: opts?.signal })
         : undefined
     const normal = gram !== undefined && !p.positive ? normalEquations(gram) : undefined
     if (gram !== undefined && p.positive) {

@@ -5,7 +5,13 @@
  * @internal
  */
 import type { Column, Frame } from '../../../frame/index.js'
-import { assertHasFeatures, assertMinRows, fitStep, regressionTarget } from '../../base/index.js'
+import {
+  assertHasFeatures,
+  assertMinRows,
+  fitStep,
+  regressionTarget,
+  requireTarget,
+} from '../../base/index.js'
 
 import { crossProducts, type CrossProductsOptions } from './cross-products.js'
 import {
@@ -17,14 +23,23 @@ import {
 
 /** The validated inputs of a fit. */
 export interface FitInput {
+  /**
+   * The target column as given: one numeric value per row, none missing. Its finiteness is
+   * checked on the first read of {@link FitInput.y}, or through the sums by {@link gramProblem}.
+   */
+  readonly target: Column
+  /** The target as f64, copied and checked for finiteness on first use. @throws ValidationError */
   readonly y: Float64Array
   /** Sample weights as given, or `undefined`. */
   readonly w: Float64Array | undefined
 }
 
+const NUMERIC_TARGET: ReadonlySet<string> = new Set(['f64', 'f32', 'i32', 'bool'])
+
 /**
  * Checks the abort signal, then X (≥ 1 row and column, numeric, no missing values; finiteness
- * is checked later through the sums), y and the sample weights.
+ * is checked later through the sums), y (present, numeric, no missing values; finiteness on
+ * first use) and the sample weights.
  *
  * @throws CancelledError or ValidationError.
  */
@@ -38,8 +53,18 @@ export function readFitInput(
   assertMinRows(X, 1, kind)
   assertHasFeatures(X, kind)
   assertNumericFeatures(X, kind)
-  const target = regressionTarget(X, y, kind)
-  return { y: target, w: readSampleWeight(opts?.sampleWeight, X.nRows, kind) }
+  const target = requireTarget(X, y, kind)
+  // Throws the target's own error for a non-numeric dtype.
+  if (!NUMERIC_TARGET.has(target.dtype)) regressionTarget(X, target, kind)
+  const w = readSampleWeight(opts?.sampleWeight, X.nRows, kind)
+  let f64: Float64Array | undefined
+  return {
+    target,
+    get y() {
+      return (f64 ??= regressionTarget(X, target, kind))
+    },
+    w,
+  }
 }
 
 /** `XᵀX`, `Xᵀy`, `yᵀy` and the means of the centered (when fitting an intercept), weighted data. */
@@ -57,13 +82,14 @@ export interface GramProblem {
 }
 
 /**
- * The {@link GramProblem} of `X` and `y` in one pass over the columns.
+ * The {@link GramProblem} of `X` and `y` (an array, or the target column itself: it is then read
+ * chunk by chunk, never copied whole) in one pass over the columns.
  *
- * @throws ValidationError if X holds NaN or ±Infinity (found through the sums).
+ * @throws ValidationError if X or y holds NaN or ±Infinity (found through the sums).
  */
 export function gramProblem(
   X: Frame,
-  y: Float64Array,
+  y: Float64Array | Column,
   w: Float64Array | undefined,
   center: boolean,
   kind: string,
@@ -72,10 +98,13 @@ export function gramProblem(
   const cp = crossProducts(X.columns, y, { ...options, weights: w, center })
   const p = cp.nFeatures
   const q = p + 1
-  // NaN or ±Infinity anywhere in a column makes its diagonal entry (a sum of squares) non-finite.
+  // NaN or ±Infinity anywhere in a column makes its diagonal entry (a sum of squares) non-finite;
+  // X's columns come first, so a bad y is only blamed when X is clean.
   for (let j = 0; j < q; j++) {
-    if (!Number.isFinite(cp.gram[j * q + j]!) || !Number.isFinite(cp.mean[j]!))
+    if (!Number.isFinite(cp.gram[j * q + j]!) || !Number.isFinite(cp.mean[j]!)) {
+      if (j === p && !(y instanceof Float64Array)) regressionTarget(X, y, kind)
       assertFiniteFeatures(X, kind)
+    }
   }
   const xtx = new Float64Array(p * p)
   const xty = new Float64Array(p)

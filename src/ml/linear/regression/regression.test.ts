@@ -171,6 +171,29 @@ describe('parameters', () => {
     const ys = createColumn({ name: 'y', dtype: 'str', values: Array<string>(20).fill('a') })
     expect(issuePaths(() => new Lasso().fit(X, ys))).toEqual(['y'])
   })
+  it('rejects a non-finite target under every solver, even at a zero weight', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      for (const dtype of ['f64', 'f32'] as const) {
+        const v = Float64Array.from(y.values as Float64Array)
+        v[7] = bad
+        const yb =
+          dtype === 'f64'
+            ? createColumn({ name: 'y', dtype, values: v })
+            : createColumn({ name: 'y', dtype, values: Float32Array.from(v) })
+        const zeroAt7 = Float64Array.from({ length: 20 }, (_, i) => (i === 7 ? 0 : 1))
+        for (const e of [
+          new LinearRegression(),
+          new Ridge(),
+          new Ridge({ solver: 'svd' }),
+          new Ridge({ positive: true }),
+          new Lasso(),
+        ]) {
+          expect(issuePaths(() => e.fit(X, yb))).toEqual(['y'])
+          expect(issuePaths(() => e.fit(X, yb, { sampleWeight: zeroAt7 }))).toEqual(['y'])
+        }
+      }
+    }
+  })
 })
 
 describe('fits', () => {

@@ -10,7 +10,7 @@ import { designMatrix, type DesignMatrix, type LinearFitOptions } from './design
 import { lsqr, svdSolve } from './least-squares.js'
 import { LinearRegressionModel, linearModelLoader, type LinearDiagnostics } from './linear-model.js'
 import { cholesky, choleskySolve, nnlsGram } from './linalg.js'
-import { gramProblem, interceptOf, readFitInput } from './problem.js'
+import { gramProblem, interceptOf, readFitInput, type FitInput } from './problem.js'
 
 /** Parameters of {@link Ridge} (sklearn names in camelCase). */
 export const RidgeParamsSchema = z
@@ -79,7 +79,7 @@ export class Ridge implements Estimator<RidgeParams, LinearRegressionModel<Ridge
   fit(X: Frame, y?: Column, opts?: LinearFitOptions): LinearRegressionModel<RidgeResolved> {
     const p = parseParams(KIND, RidgeParamsSchema, this.params)
     const input = readFitInput(X, y, opts, KIND)
-    const fit = solve(X, input.y, input.w, p, opts?.signal)
+    const fit = solve(X, input, p, opts?.signal)
     return new LinearRegressionModel(
       KIND,
       p,
@@ -105,16 +105,16 @@ const closed = (solver: string, warnings: readonly string[] = []): LinearDiagnos
 
 function solve(
   X: Frame,
-  y: Float64Array,
-  w: Float64Array | undefined,
+  input: FitInput,
   p: RidgeResolved,
   signal: AbortSignal | undefined,
 ): RidgeFit {
+  const w = input.w
   const nFeatures = X.nColumns
   const alpha = p.alpha
   const useGram = p.positive || (p.solver !== 'svd' && p.solver !== 'lsqr' && X.nRows >= nFeatures)
   if (useGram) {
-    const g = gramProblem(X, y, w, p.fitIntercept, KIND, { signal })
+    const g = gramProblem(X, input.target, w, p.fitIntercept, KIND, { signal })
     const a = Float64Array.from(g.xtx)
     for (let j = 0; j < nFeatures; j++) a[j * nFeatures + j] = a[j * nFeatures + j]! + alpha
     if (p.positive) {
@@ -132,7 +132,7 @@ function solve(
       return { coef, xMean: g.xMean, yMean: g.yMean, diagnostics: closed('cholesky') }
     }
   }
-  const dm = designMatrix(X, y, w, p.fitIntercept, KIND)
+  const dm = designMatrix(X, input.y, w, p.fitIntercept, KIND)
   const fallback = useGram ? ['XᵀX + alpha·I is singular; solved with svd instead'] : []
   const base = { xMean: dm.xMean, yMean: dm.yMean }
   if (p.solver === 'lsqr') {
