@@ -131,6 +131,9 @@ function jsonCell(v: unknown): unknown {
  * can reach only the source file and a private temporary directory.
  */
 export class DatasetService {
+  /** Sessions being closed and work directories being removed after their answer went out. */
+  private readonly cleanups = new Set<Promise<void>>()
+
   constructor(private readonly deps: DatasetServiceDeps) {}
 
   private async withSession<T>(
@@ -141,6 +144,11 @@ export class DatasetService {
     const dir = await mkdtemp(path.join(this.deps.workDir, 'op-'))
     const blobsDirs = readFiles.map((f) => path.dirname(f))
     let session: DuckSession | undefined
+    const cleanup = async (): Promise<void> => {
+      session?.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+    let result: T
     try {
       session = await openDuckSession({
         readFiles,
@@ -148,11 +156,26 @@ export class DatasetService {
         spillDir: path.join(dir, 'spill'),
         ...(this.deps.memoryLimit === undefined ? {} : { memoryLimit: this.deps.memoryLimit }),
       })
-      return await fn(session, dir)
-    } finally {
-      session?.close()
-      await rm(dir, { recursive: true, force: true })
+      result = await fn(session, dir)
+    } catch (err) {
+      await cleanup()
+      throw err
     }
+    // Closing the engine (tens of ms for a table of millions of rows) and removing the work
+    // directory wait until the answer has gone out; `close()` waits for them.
+    const later = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(cleanup)
+      .catch((err: unknown) => {
+        this.deps.logger?.warn({ err, dir }, 'could not clean up after a dataset operation')
+      })
+      .finally(() => this.cleanups.delete(later))
+    this.cleanups.add(later)
+    return result
+  }
+
+  /** Waits for the cleanup still running after earlier operations (before the platform closes). */
+  async close(): Promise<void> {
+    while (this.cleanups.size > 0) await Promise.all([...this.cleanups])
   }
 
   /** The stored Parquet of a version as a local file DuckDB can read (a temp copy if needed). */

@@ -179,6 +179,7 @@ export async function createPlatform(
     },
     close() {
       closing ??= (async () => {
+        await datasets.close()
         await events.close()
         await Promise.all([metadata.close(), artifacts.close()])
       })()
