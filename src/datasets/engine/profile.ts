@@ -251,10 +251,12 @@ function binOf(edges: readonly number[], bins: number, x: number): number {
  * - non-numeric columns of large tables: one GROUP BY each gives count, distinct count (exact),
  *   min and max of dates and times, mean text length and top-k values;
  * - DOUBLE and integer columns of large tables with at most `exactDistinctRows` rows: one
- *   streamed pass reads them as doubles into JavaScript, which computes count, min, max, mean and
- *   sample standard deviation (compensated block sums), the histogram and the exact distinct count
- *   (hash partitions that stay in cache, see distinct.ts; DuckDB's DISTINCT over a million mostly
- *   distinct doubles costs several times more); top-k and quantiles follow as below;
+ *   streamed pass reads them as doubles into WebAssembly memory (column-stats.ts), where kernels
+ *   compute count, min, max, mean and sample standard deviation (compensated block sums), the
+ *   histogram and the exact distinct count (hash partitions that stay in cache; DuckDB's DISTINCT
+ *   over a million mostly distinct doubles costs several times more). Columns go in batches; a
+ *   helper thread counts one batch's distinct values and bins while the next batch streams in.
+ *   Top-k and quantiles follow as below;
  * - the other columns: one aggregate per batch of columns gives count, min, max, mean and sample
  *   standard deviation; then
  *   - integer columns of large tables spanning few values: one GROUP BY each gives the exact
@@ -262,8 +264,9 @@ function binOf(edges: readonly number[], bins: number, x: number): number {
  *   - otherwise distinct counts (exact up to `exactDistinctRows` rows, HyperLogLog above) and
  *     top-k where there are at most 20 values; equal-width histograms from one pass of DuckDB's
  *     binned `histogram` over the negated values;
- *   - quantiles (linear interpolation — pandas' default) and Pearson correlations, computed here
- *     from the numeric columns of the (sampled) rows.
+ *   - quantiles (linear interpolation — pandas' default; by selection, not sorting) and Pearson
+ *     correlations, computed here from the numeric columns of the (sampled) rows, whose first
+ *     batch is read while the passes above run.
  * Histogram bins are [edges[i], edges[i+1]) by comparison with the edges themselves (numpy's
  * rule), the last one closed. If a target is named, every column's association with it follows
  * (Pearson, the correlation ratio η, or Cramér's V).
