@@ -74,6 +74,17 @@ describe('crossProducts with a helper thread', () => {
     }
   })
 
+  it('keeps the helper for later passes, of other shapes too', () => {
+    crossProducts(cols, y, { center: true, threads: 2, helperStartMs: 20_000 })
+    // Twice the columns (a larger memory): the running helper serves it at once.
+    const wide = [...cols, ...data(N, 5).cols]
+    const one = crossProducts(wide, y, { center: true, weights, threads: 1 })
+    const two = crossProducts(wide, y, { center: true, weights, threads: 2 })
+    expect(two.helperChunks).toBeGreaterThan(0)
+    expect(Array.from(two.gram)).toEqual(Array.from(one.gram))
+    expect(Array.from(two.mean)).toEqual(Array.from(one.mean))
+  })
+
   it('leaves small inputs to the calling thread by default', () => {
     const r = crossProducts(cols, y, { center: true })
     expect(r.helperChunks).toBe(0)

@@ -20,7 +20,7 @@ import {
   type ChunkSource,
   type SlotOffsets,
 } from './gram-chunk.js'
-import { RING, startGramHelper, type GramHelper } from './gram-helper.js'
+import { RING, acquireGramHelper, gramHelperIdle, type GramHelper } from './gram-helper.js'
 import { createGramKernels, type GramKernels } from './kernels/gram-kernels.js'
 
 /** Cross products of `Z = [X, y]` (`q = p + 1` columns, y last). */
@@ -48,9 +48,10 @@ export interface CrossProductsOptions {
   /** @default 'auto' (WebAssembly SIMD when available) */
   readonly backend?: 'auto' | 'wasm' | 'js'
   /**
-   * Threads, the caller included: 1, or 2 for a helper thread (WebAssembly backend only). The
-   * result is the same bits either way. @default 2 on a multi-core host for at least
-   * {@link PARALLEL_WORK} row × column² products, else 1
+   * Threads, the caller included: 1, or 2 for a helper thread (WebAssembly backend only; started
+   * once per process, then kept for later passes). The result is the same bits either way.
+   * @default 2 on a multi-core host from {@link PARALLEL_WORK} row × column² products, or from
+   * {@link PARALLEL_WORK_RUNNING} when the helper is already running; else 1
    */
   readonly threads?: number | undefined
   /**
@@ -75,6 +76,19 @@ const MIN_CHUNK = 256
  * the helper, 1.6M rows 82 against 72 ms, 3.2M rows 158 against 107 ms.
  */
 export const PARALLEL_WORK = 2 ** 30
+
+/** `rows × q²` from which a helper thread already running (from an earlier pass) is used. */
+export const PARALLEL_WORK_RUNNING = 2 ** 26
+
+/**
+ * `rows × q²` from which a second such pass in a process starts the helper: a process that
+ * repeats passes this large (cross-validation, paths, several models on one table) recovers
+ * the start-up within a pass or two.
+ */
+export const PARALLEL_WORK_REPEATED = 2 ** 28
+
+// Passes of at least PARALLEL_WORK_REPEATED so far: speed only, the result never depends on it.
+let largePasses = 0
 
 /** Rows per chunk for `q` columns: a multiple of 4 (16-byte alignment of f32 staging). */
 function chunkRows(q: number): number {
@@ -166,10 +180,12 @@ export function crossProducts(
     finishChunk(k, k.f64, k.f32, at, q, c, K, weighted, allF64)
     mergeResult(k.f64, at.result / 8, wc)
   }
+  const use =
+    chunk < nChunks && k.backend === 'wasm'
+      ? useHelper(options.threads, (n - chunk * C) * q * q)
+      : 'no'
   const helper =
-    chunk < nChunks && k.backend === 'wasm' && useHelper(options.threads, (n - chunk * C) * q * q)
-      ? startGramHelper(q, C, weighted, kinds)
-      : undefined
+    use === 'no' ? undefined : acquireGramHelper(q, C, weighted, kinds, use === 'start')
   try {
     if (helper !== undefined) {
       helper.shifts.set(K)
@@ -264,9 +280,13 @@ interface Pending {
   readonly result: Float64Array | undefined
 }
 
-function useHelper(threads: number | undefined, work: number): boolean {
-  if (threads !== undefined) return threads >= 2
-  return work >= PARALLEL_WORK && availableParallelism() > 1
+/** Whether to use a helper thread: start one if needed, use a running one only, or not. */
+function useHelper(threads: number | undefined, work: number): 'start' | 'idle' | 'no' {
+  if (threads !== undefined) return threads >= 2 ? 'start' : 'no'
+  if (work >= PARALLEL_WORK_REPEATED) largePasses++
+  const start = work >= PARALLEL_WORK || (work >= PARALLEL_WORK_REPEATED && largePasses >= 2)
+  if (start && availableParallelism() > 1) return 'start'
+  return work >= PARALLEL_WORK_RUNNING && gramHelperIdle() ? 'idle' : 'no'
 }
 
 /**
