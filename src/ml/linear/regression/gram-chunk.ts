@@ -176,6 +176,7 @@ export function finishChunk(
     const d = off / 8
     const kj = K[j]!
     let sum: number
+    // COPY_F32 (a literal: this function may not reference module constants).
     if (kinds[j] === 1) {
       const src = off + cs / 2
       // Read before the promotion overwrites it (the areas overlap near the end).
