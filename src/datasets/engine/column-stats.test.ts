@@ -96,6 +96,29 @@ describe('createColumnStats', () => {
     )
   })
 
+  it('lets the calling thread take queued summaries while the helper works', async () => {
+    const r = rng(3)
+    const columns = Array.from({ length: 6 }, (_, j) =>
+      Float64Array.from({ length: 50_000 }, () => Math.floor(r() * 1000 * (j + 1))),
+    )
+    const js = (await summaries(columns, 'js')).map(bits)
+    const stats = createColumnStats(50_000, columns.length, 20, { helper: 'always' })
+    try {
+      columns.forEach((c, j) => {
+        stats.add(j, c)
+      })
+      const pending = columns.map((_, j) => stats.summary(j))
+      await new Promise((resolve) => setImmediate(resolve))
+      let here = 0
+      while (stats.helpOnce()) here++
+      expect(here).toBeGreaterThan(0)
+      expect((await Promise.all(pending)).map(bits)).toEqual(js)
+      expect(stats.helpOnce()).toBe(false)
+    } finally {
+      stats.close()
+    }
+  })
+
   it('refuses more values than it was sized for', () => {
     const stats = createColumnStats(4, 1, 20, { backend: 'wasm', helper: 'never' })
     expect(() => {

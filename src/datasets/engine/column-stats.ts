@@ -43,6 +43,11 @@ export interface ColumnStats {
   summary(slot: number): Promise<ColumnSummary>
   /** Empties `slot` for another column. */
   clear(slot: number): void
+  /**
+   * Does one piece of queued summary work on this thread (the helper thread takes from the other
+   * end of the queue); false when none was left. For a caller that would otherwise wait idle.
+   */
+  helpOnce(): boolean
   /** Stops the helper thread, if any (summaries still pending finish on this thread). */
   close(): void
 }
@@ -251,9 +256,15 @@ function helperMain(d: {
   })
 }
 
+/** What `tail` returns. */
+interface Tail {
+  readonly distinct: number
+  readonly counts: number[]
+}
+
 /** A helper thread running `tail`; `run` rejects once it has failed or stopped. */
 interface Helper {
-  run(request: TailRequest): Promise<{ distinct: number; counts: number[] }>
+  run(request: TailRequest): Promise<Tail>
   close(): void
 }
 
@@ -270,7 +281,6 @@ function startHelper(kernels: ColumnKernels, scratch: Scratch): Helper | undefin
   } catch {
     return undefined
   }
-  type Tail = { distinct: number; counts: number[] }
   const pending = new Map<number, { resolve: (v: Tail) => void; reject: (e: Error) => void }>()
   let next = 0
   let failed: Error | undefined
@@ -346,6 +356,25 @@ function wasmStats(
   const f64 = new Float64Array(k.memory.buffer)
   const i32 = new Int32Array(k.memory.buffer)
   const helper = helperScratch === undefined ? undefined : startHelper(k, helperScratch)
+  // Summary work not yet taken: the helper takes from the front (two at a time, so it never
+  // waits for this thread between two), this thread from the back when it would be idle.
+  const queue: { request: TailRequest; resolve: (t: Tail) => void }[] = []
+  let inFlight = 0
+  const pump = (): void => {
+    while (helper !== undefined && inFlight < 2) {
+      const job = queue.shift()
+      if (job === undefined) return
+      inFlight++
+      void helper
+        .run(job.request)
+        .catch(() => tail(k, f64, i32, own, job.request))
+        .then((t) => {
+          inFlight--
+          job.resolve(t)
+          pump()
+        })
+    }
+  }
   const counts = new Int32Array(slots)
   const clear = (slot: number): void => {
     counts[slot] = 0
@@ -378,8 +407,13 @@ function wasmStats(
       while (n >> b > PARTITION_VALUES) b++
       const edges = equalWidthEdges(lo, hi, bins)
       const request: TailRequest = { off, n, bits: b, edges }
-      const here = (): { distinct: number; counts: number[] } => tail(k, f64, i32, own, request)
-      const t = helper === undefined ? here() : await helper.run(request).catch(here)
+      const t =
+        helper === undefined
+          ? tail(k, f64, i32, own, request)
+          : await new Promise<Tail>((resolve) => {
+              queue.push({ request, resolve })
+              pump()
+            })
       return {
         count: n,
         min: lo,
@@ -390,8 +424,15 @@ function wasmStats(
         histogram: { edges, counts: t.counts },
       }
     },
+    helpOnce() {
+      const job = queue.pop()
+      job?.resolve(tail(k, f64, i32, own, job.request))
+      return job !== undefined
+    },
     close() {
       helper?.close()
+      // Whatever is still queued finishes here.
+      while (this.helpOnce());
     },
   }
 }
@@ -429,6 +470,10 @@ function jsStats(rows: number, slots: number, bins: number): ColumnStats {
         distinct: counter.count(scratch),
         histogram: { edges, counts: Array.from(counts) },
       })
+    },
+    helpOnce() {
+      // Summaries are computed when asked for: nothing is ever queued.
+      return false
     },
     close() {
       counters.fill(new DistinctCounter(0))

@@ -784,19 +784,31 @@ async function streamedStats(
     opts.bins,
   )
   const pending: Promise<void>[][] = [[], []]
+  // Waits for summaries, doing queued summary work meanwhile rather than idling.
+  const settle = async (summaries: readonly Promise<void>[]): Promise<void> => {
+    const state = { done: false }
+    const settled = all(summaries).finally(() => {
+      state.done = true
+    })
+    while (!state.done && stats.helpOnce()) await new Promise((resolve) => setImmediate(resolve))
+    await settled
+  }
   try {
     for (const [index, batch] of batches.entries()) {
       const set = index % 2
       const base = set * perPass
-      await Promise.all(pending[set] ?? [])
+      await settle(pending[set] ?? [])
       batch.forEach((_, j) => {
         stats.clear(base + j)
       })
       const select = batch.map((c) => `coalesce(${quoteIdent(c.name)}::DOUBLE, 'NaN'::DOUBLE)`)
       const result = await session.connection.stream(`SELECT ${select.join(', ')} FROM ${t}`)
+      // The next chunk is asked for before this one is copied: DuckDB makes it meanwhile.
+      let next = result.fetchChunk()
       for (;;) {
-        const chunk = await result.fetchChunk()
+        const chunk = await next
         if (chunk === null || chunk.rowCount === 0) break
+        next = result.fetchChunk()
         for (let j = 0; j < batch.length; j++) stats.add(base + j, chunkDoubles(chunk, j))
       }
       const summaries = batch.map(async (c, j) => {
@@ -816,7 +828,7 @@ async function streamedStats(
       for (const p of summaries) p.catch(() => undefined)
       pending[set] = summaries
     }
-    await all(pending.flat())
+    await settle(pending.flat())
   } finally {
     stats.close()
   }
