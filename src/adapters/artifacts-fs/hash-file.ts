@@ -78,7 +78,7 @@ function hashOnThread(fh: FileHandle, signal: AbortSignal | undefined): Promise<
 
 /**
  * The SHA-256 and size of the open file `fh`, read from its start. Large files are hashed on a
- * worker thread; where none can start, here. `fh` must stay open until this settles.
+ * worker thread; where none can start (or it fails), here. `fh` must stay open until this settles.
  *
  * @throws CancelledError when `signal` fires
  */
@@ -86,11 +86,11 @@ export async function hashFile(fh: FileHandle, signal?: AbortSignal): Promise<Fi
   const { size } = await fh.stat()
   throwIfAborted(signal)
   if (size < THREAD_BYTES) return hashHere(fh, signal)
-  let onThread: Promise<FileDigest>
   try {
-    onThread = hashOnThread(fh, signal)
-  } catch {
+    return await hashOnThread(fh, signal)
+  } catch (err) {
+    // A thread that could not start or died: the work is done here instead.
+    if (err instanceof CancelledError) throw err
     return hashHere(fh, signal)
   }
-  return onThread
 }
