@@ -306,10 +306,13 @@ export async function profileTable(
   // The sample of the first batch of numeric columns is read at once, beside the other passes.
   const sampled = rest.filter((c) => c.numeric).slice(0, BATCH)
   const sampleRows = options.sampleRows ?? 100_000
+  const maxCorrelationColumns = options.maxCorrelationColumns ?? 100
   const firstSample =
     sampled.length === 0
       ? undefined
-      : onFork(session, (s) => readSample(s, t, sampled, sampleWhere(rowCount, sampleRows)))
+      : onFork(session, (s) => readSample(s, t, sampled, sampleWhere(rowCount, sampleRows))).then(
+          (sample) => sampleFindings(sample, maxCorrelationColumns),
+        )
   await all([
     ...(firstSample === undefined ? [] : [firstSample]),
     onFork(session, (s) => groupedColumns(s, t, grouped, found, topK)),
@@ -365,11 +368,7 @@ export async function profileTable(
             rest,
             numericCols,
             statsOf,
-            {
-              rowCount,
-              sampleRows,
-              maxCorrelationColumns: options.maxCorrelationColumns ?? 100,
-            },
+            { rowCount, sampleRows, maxCorrelationColumns },
             firstSample,
           )
           quantileRows = found.rows
@@ -919,12 +918,46 @@ async function readSample(
   }
 }
 
+/** A sample batch with its quantiles and, for a batch of few columns, their correlations. */
+interface SampleFindings {
+  readonly sample: SampleBatch
+  /** Per column of the batch. */
+  readonly quantiles: readonly (number | null)[][]
+  /**
+   * Pearson correlations between all the batch's columns (null where one does not vary in the
+   * sample); absent above `maxCorrelationColumns` columns.
+   */
+  readonly matrix?: readonly (readonly (number | null)[])[]
+}
+
+/**
+ * Works out a sample batch's quantiles and correlations as soon as it is read: they need no
+ * other statistic, so the first batch's are done while the streamed pass runs (yielding between
+ * columns so that it keeps going). Correlations are computed for every column; the ones that do
+ * not vary over all rows are dropped afterwards (each pair is computed on its own, so the
+ * numbers are those of the smaller matrix).
+ */
+async function sampleFindings(
+  sample: SampleBatch,
+  maxCorrelationColumns: number,
+): Promise<SampleFindings> {
+  const quantilesOf = createSampleQuantiles(sample.rows)
+  const quantiles: (number | null)[][] = []
+  for (const col of sample.columns) {
+    quantiles.push(quantilesOf(col, PROFILE_QUANTILES))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const k = sample.columns.length
+  const matrix = k >= 2 && k <= maxCorrelationColumns ? pearsonMatrix(sample.columns) : undefined
+  return { sample, quantiles, ...(matrix === undefined ? {} : { matrix }) }
+}
+
 /**
  * Quantiles of every numeric column and the correlation matrix of the numeric columns that vary
  * (at most `maxCorrelationColumns`), from the rows or, above `sampleRows` rows, a sample chosen
  * by a hash of the row id: deterministic for the same data, unlike a seeded reservoir under
  * several threads. DuckDB selects the rows; the arithmetic happens here (see sample-stats.ts).
- * `first` is the sample of the first batch of columns, read ahead while the other passes ran.
+ * `first` has the first batch of columns (read and worked out while the other passes ran).
  */
 async function sampleStats(
   session: DuckSession,
@@ -933,7 +966,7 @@ async function sampleStats(
   numericCols: readonly Col[],
   statsOf: (c: Col) => Stats | undefined,
   opts: { rowCount: number; sampleRows: number; maxCorrelationColumns: number },
-  first: Promise<SampleBatch> | undefined,
+  first: Promise<SampleFindings> | undefined,
 ): Promise<{ rows: number; correlations?: DatasetProfile['correlations'] }> {
   const where = sampleWhere(opts.rowCount, opts.sampleRows)
   const corrCols = numericCols.filter((c) => (statsOf(c)?.std ?? 0) > 0)
@@ -941,22 +974,21 @@ async function sampleStats(
   const correlated = new Set(corrCols)
   const kept = new Map<string, SampleColumn>()
   let rows = where === '' ? opts.rowCount : -1
-  let quantiles: ReturnType<typeof createSampleQuantiles> | undefined
+  let firstBatch: { columns: readonly Col[]; findings: SampleFindings } | undefined
   for (const [index, batch] of chunks(
     columns.filter((c) => c.numeric),
     BATCH,
   ).entries()) {
-    const sample = await (index === 0 && first !== undefined
+    const findings = await (index === 0 && first !== undefined
       ? first
-      : readSample(session, t, batch, where))
-    rows = sample.rows
-    quantiles ??= createSampleQuantiles(rows)
-    const quantilesOf = quantiles
+      : readSample(session, t, batch, where).then((sample) => sampleFindings(sample, 0)))
+    if (index === 0) firstBatch = { columns: batch, findings }
+    rows = findings.sample.rows
     batch.forEach((c, j) => {
-      const col = sample.columns[j]
+      const col = findings.sample.columns[j]
       const s = statsOf(c)
       if (col === undefined || s === undefined) return
-      s.quantiles = quantilesOf(col, PROFILE_QUANTILES)
+      s.quantiles = findings.quantiles[j] ?? null
       if (correlate && correlated.has(c)) kept.set(c.name, col)
     })
     // Yield between batches, so a wide table does not hold the event loop.
@@ -967,10 +999,18 @@ async function sampleStats(
     rows = Number(n[0]?.['n'] ?? 0)
   }
   if (!correlate) return { rows }
+  const names = corrCols.map((c) => c.name)
+  // The first batch's matrix, cut down to the columns that vary, when it holds them all.
+  const whole = firstBatch?.findings.matrix
+  const at = corrCols.map((c) => firstBatch?.columns.indexOf(c) ?? -1)
+  if (whole !== undefined && at.every((i) => i >= 0)) {
+    const matrix = at.map((i) => at.map((j) => whole[i]?.[j] ?? null))
+    return { rows, correlations: { columns: names, matrix } }
+  }
   const matrix = pearsonMatrix(
     corrCols.map((c) => kept.get(c.name) ?? { values: new Float64Array(0) }),
   )
-  return { rows, correlations: { columns: corrCols.map((c) => c.name), matrix } }
+  return { rows, correlations: { columns: names, matrix } }
 }
 
 /** Runs a query of DOUBLE columns without NULLs and copies them out chunk by chunk. */
