@@ -64,7 +64,16 @@ export type {
   Transformer,
   TransformerEstimator,
 } from './types.js'
-export { F64, FuncBuilder, I32, V128, encodeModule, op, uleb, wasmApi } from '../../numeric/index.js'
+export {
+  F64,
+  FuncBuilder,
+  I32,
+  V128,
+  encodeModule,
+  op,
+  uleb,
+  wasmApi,
+} from '../../numeric/index.js'
 export type {
   MemoryImport,
   ValType,
