@@ -13,9 +13,9 @@
  *   themselves.
  * - `select(off, n, k)`: Hoare's FIND (in Wirth's form, pivots drawn by a fixed-seed generator):
  *   the k-th smallest of `n` doubles (no NaN) moved to index k, smaller ones before, larger after.
- * - `distinct(off, n, bits, hashes, sortedValues, sortedHashes, starts, at, keys, stamps)`: the
- *   exact distinct count by hash partitions (2^bits of them), each counted in a small
- *   open-addressing table that stays in cache.
+ * - `distinct(off, n, bits, hashes, sortedValues, sortedHashes, starts, at, keys)`: the exact
+ *   distinct count of `n` finite doubles (no −0) by hash partitions (2^bits of them), each
+ *   counted in a small open-addressing table of two-slot buckets that stays in cache.
  *
  * @internal
  */
@@ -166,8 +166,8 @@ function binFn(): FuncBuilder {
 }
 
 function distinctFn(): FuncBuilder {
-  const f = new FuncBuilder('distinct', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], I32)
-  const [off, n, bits, hashes, sv, sh, starts, atp, keys, stamps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+  const f = new FuncBuilder('distinct', [I32, I32, I32, I32, I32, I32, I32, I32, I32], I32)
+  const [off, n, bits, hashes, sv, sh, starts, atp, keys] = [0, 1, 2, 3, 4, 5, 6, 7, 8]
   const i = f.local(I32)
   const h = f.local(I32)
   const pt = f.local(I32)
@@ -178,11 +178,13 @@ function distinctFn(): FuncBuilder {
   const q = f.local(I32)
   const largest = f.local(I32)
   const size = f.local(I32)
-  const cap = f.local(I32)
+  const end = f.local(I32)
   const to = f.local(I32)
-  const stamp = f.local(I32)
   const count = f.local(I32)
   const x = f.local(F64)
+  const xs = f.local(V128)
+  const v = f.local(V128)
+  const nan = f.local(V128)
   const partOf = (): number[] => [
     ...get(h),
     ...get(shift),
@@ -190,6 +192,7 @@ function distinctFn(): FuncBuilder {
     ...get(mask),
     ...op.i32And,
   ]
+  f.emit(op.f64(Number.NaN), op.f64x2Splat, set(nan))
   f.emit(i32(1), get(bits), op.i32Shl, tee(parts), i32(1), op.i32Sub, set(mask))
   f.emit(i32(32), get(bits), op.i32Sub, set(shift))
   // starts[0..parts] = 0
@@ -200,7 +203,7 @@ function distinctFn(): FuncBuilder {
   f.emit(i32(0), set(i))
   f.forRange(i, n, 1, () => {
     // murmur3's finaliser of lo ^ imul(hi, 0x9e3779b1)
-    f.emit(get(off), get(i), i32(3), op.i32Shl, op.i32Add, tee(q), op.i32Load(0))
+    f.emit(at(off, i, 8), tee(q), op.i32Load(0))
     f.emit(get(q), op.i32Load(4), i32(0x9e3779b1 | 0), op.i32Mul, op.i32Xor)
     f.emit(i32(0x85ebca6b | 0), op.i32Mul, tee(h), get(h), i32(13), op.i32ShrU, op.i32Xor)
     f.emit(i32(0xc2b2ae35 | 0), op.i32Mul, tee(h), get(h), i32(16), op.i32ShrU, op.i32Xor, set(h))
@@ -222,42 +225,34 @@ function distinctFn(): FuncBuilder {
     f.emit(at(hashes, i, 4), op.i32Load(), set(h))
     f.emit(get(atp), partOf(), i32(2), op.i32Shl, op.i32Add, tee(q), op.i32Load(), set(k))
     f.emit(get(q), get(k), i32(1), op.i32Add, op.i32Store())
-    f.emit(
-      at(sv, k, 8),
-      get(off),
-      get(i),
-      i32(3),
-      op.i32Shl,
-      op.i32Add,
-      op.f64Load(),
-      op.f64Store(),
-    )
+    f.emit(at(sv, k, 8), at(off, i, 8), op.f64Load(), op.f64Store())
     f.emit(at(sh, k, 4), get(h), op.i32Store())
   })
-  // the table: the smallest power of two ≥ 16 and ≥ 2 × largest, its stamps cleared
-  f.emit(i32(16), set(cap))
-  f.emit(op.block, op.loop, get(cap), get(largest), i32(1), op.i32Shl, op.i32GeU, op.brIf(1))
-  f.emit(get(cap), i32(1), op.i32Shl, set(cap), op.br(0), op.end, op.end)
-  f.emit(i32(0), set(i))
-  f.forRange(i, cap, 1, () => f.emit(at(stamps, i, 4), i32(0), op.i32Store()))
-  // each partition in its own table (slot taken when its stamp is p + 1)
+  // Each partition in its own table of two-slot buckets, NaN where empty (max(16, pow2 ≥
+  // 2·size) slots). One SIMD compare tells whether the bucket holds x, another whether it has
+  // room: with buckets rarely full, what happens next is predictable, where a slot at a time it
+  // is not (a mispredicted branch per value, on mostly distinct data).
   f.emit(i32(0), set(pt))
   f.forRange(pt, parts, 1, () => {
     f.emit(at(starts, pt, 4), tee(q), op.i32Load(), set(i), get(q), op.i32Load(4), set(to))
-    f.emit(get(pt), i32(1), op.i32Add, set(stamp))
-    // table size m = max(16, pow2 ≥ 2·size); reuse `mask` as m − 1 (shift is no longer needed)
     f.emit(get(to), get(i), op.i32Sub, i32(1), op.i32Shl, set(size), i32(16), set(k))
     f.emit(op.block, op.loop, get(k), get(size), op.i32GeU, op.brIf(1))
     f.emit(get(k), i32(1), op.i32Shl, set(k), op.br(0), op.end, op.end)
-    f.emit(get(k), i32(1), op.i32Sub, set(shift))
+    // the bucket mask (shift is no longer needed), and the table cleared
+    f.emit(get(k), i32(1), op.i32ShrU, i32(1), op.i32Sub, set(shift))
+    f.emit(get(keys), tee(q), get(k), i32(3), op.i32Shl, op.i32Add, set(end))
+    f.forRange(q, end, 16, () => f.emit(get(q), get(nan), op.v128Store()))
     f.forRange(i, to, 1, () => {
-      f.emit(at(sv, i, 8), op.f64Load(), set(x), at(sh, i, 4), op.i32Load(), get(shift), op.i32And)
-      f.emit(set(k), op.block, op.loop)
-      // an empty slot: take it
-      f.emit(at(stamps, k, 4), tee(q), op.i32Load(), get(stamp), op.i32Ne, op.if)
-      f.emit(get(q), get(stamp), op.i32Store(), at(keys, k, 8), get(x), op.f64Store())
-      f.emit(get(count), i32(1), op.i32Add, set(count), op.br(2), op.end)
-      f.emit(at(keys, k, 8), op.f64Load(), get(x), op.f64Eq, op.brIf(1))
+      f.emit(at(sv, i, 8), op.f64Load(), tee(x), op.f64x2Splat, set(xs))
+      f.emit(at(sh, i, 4), op.i32Load(), get(shift), op.i32And, set(k), op.block, op.loop)
+      f.emit(get(keys), get(k), i32(4), op.i32Shl, op.i32Add, tee(q), op.v128Load(), set(v))
+      // x is there already
+      f.emit(get(v), get(xs), op.f64x2Eq, op.i64x2Bitmask, op.brIf(1))
+      // room: x goes in the first empty slot
+      f.emit(get(v), get(v), op.f64x2Ne, op.i64x2Bitmask, tee(size), op.if)
+      f.emit(get(q), get(size), i32(1), op.i32And, i32(1), op.i32Xor, i32(3), op.i32Shl)
+      f.emit(op.i32Add, get(x), op.f64Store(), get(count), i32(1), op.i32Add, set(count))
+      f.emit(op.br(2), op.end)
       f.emit(get(k), i32(1), op.i32Add, get(shift), op.i32And, set(k), op.br(0), op.end, op.end)
     })
   })
@@ -330,7 +325,6 @@ export interface ColumnKernels {
     starts: number,
     at: number,
     keys: number,
-    stamps: number,
   ): number
 }
 

@@ -168,7 +168,6 @@ interface Scratch {
   readonly starts: number
   readonly at: number
   readonly keys: number
-  readonly stamps: number
 }
 
 /** A request for the distinct count and histogram of `n` values at byte `off`. */
@@ -215,18 +214,7 @@ function tail(
         (i32[at + 3 * bins] ?? 0),
     )
   }
-  const distinct = k.distinct(
-    r.off,
-    r.n,
-    r.bits,
-    s.hashes,
-    s.sv,
-    s.sh,
-    s.starts,
-    s.at,
-    s.keys,
-    s.stamps,
-  )
+  const distinct = k.distinct(r.off, r.n, r.bits, s.hashes, s.sv, s.sh, s.starts, s.at, s.keys)
   return { distinct, counts }
 }
 
@@ -345,9 +333,8 @@ function wasmStats(
     const starts = align16(sh + 4 * rows)
     const at = align16(starts + 4 * (parts + 1))
     const keys = align16(at + 4 * parts)
-    const stamps = keys + 8 * cap
-    end = stamps + 4 * cap
-    return { edges, counts, hashes, sv, sh, starts, at, keys, stamps }
+    end = keys + 8 * cap
+    return { edges, counts, hashes, sv, sh, starts, at, keys }
   }
   const own = scratch()
   const helperScratch = threads === 2 ? scratch() : undefined
