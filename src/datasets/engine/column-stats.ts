@@ -3,9 +3,12 @@
  * of numeric columns whose values arrive chunk by chunk (as doubles, missing and non-finite ones
  * as NaN). The values are kept (finite ones only, −0 as 0) until the column's summary is taken.
  *
- * Two backends give the same numbers bit for bit: WebAssembly kernels over one memory holding
- * every column (column-kernels.ts), and the TypeScript loops below, used where there is no
- * WebAssembly.
+ * Two backends give the same numbers bit for bit: WebAssembly kernels over one shared memory
+ * holding every column (column-kernels.ts), and the TypeScript loops below, used where there is
+ * no WebAssembly. With WebAssembly and large columns, a helper thread (a worker running the same
+ * kernels over the same memory) takes the distinct counts and histograms, the slow part of a
+ * summary, while the caller streams the next columns in; the caller takes queued work itself
+ * whenever it would otherwise wait, and redoes whatever a failed helper left.
  *
  * @internal
  */
