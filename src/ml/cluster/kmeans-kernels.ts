@@ -823,6 +823,9 @@ function buildLloyd(): FuncBuilder {
   return f
 }
 
+/** Listed rows whose cache lines the bounded kernel requests together (a power of 2, ≥ LLOYD_ROWS). */
+const TOUCH_ROWS = 16
+
 function buildBounded(): FuncBuilder {
   const f = new FuncBuilder('bounded', new Array<typeof I32>(23).fill(I32))
   const [b, bs, n, p, kpad, k, x, xn, ct, cn, labels, bsums, bres] = [
@@ -863,6 +866,7 @@ function buildBounded(): FuncBuilder {
   const bnd2 = f.local(F64)
   const changed = f.local(F64)
   const mask = f.local(I32)
+  const touch = f.local(F64)
   const mv = f.local(V128)
   const sv = f.local(V128)
   const vv = f.local(V128)
@@ -921,6 +925,24 @@ function buildBounded(): FuncBuilder {
   f.emit(i32(0), set(t0))
   f.emit(op.block, op.loop, get(t0), get(cnt), op.i32GeU, op.brIf(1))
   f.emit(get(scratch), set(sc), get(t0), i32(LLOYD_ROWS), op.i32Add, set(chunkEnd))
+  // Every TOUCH_ROWS listed rows, read a word from each cache line of the next TOUCH_ROWS rows
+  // (first, middle and last feature, and ‖x‖²) back to back: the listed rows are scattered, out
+  // of the hardware prefetcher's reach, and their cache misses then overlap one another instead
+  // of stalling each chunk of LLOYD_ROWS in turn (about a third off a step at 15% listed rows).
+  f.emit(get(t0), i32(TOUCH_ROWS - 1), op.i32And, op.i32Eqz, op.if)
+  f.emit(get(cnt), i32(1), op.i32Sub, set(c))
+  for (let r = 0; r < TOUCH_ROWS; r++) {
+    // i = list[min(t0 + r, cnt − 1)]; sp = x + rowBytes·i; touch += x[i][0, mid, p − 1] + xn[i]
+    f.emit(get(t0), i32(r), op.i32Add, op.tee(t), get(c), get(t), get(c), op.i32LtU, op.select)
+    f.emit(i32(4), op.i32Mul, get(lp), op.i32Add, op.i32Load(), set(i))
+    f.emit(get(i), get(rowBytes), op.i32Mul, get(x), op.i32Add, set(sp))
+    f.emit(get(sp), op.f32Load(), op.f64PromoteF32, get(sp), get(rowBytes), op.i32Add, i32(4))
+    f.emit(op.i32Sub, op.f32Load(), op.f64PromoteF32, op.f64Add, get(sp), get(rowBytes), i32(1))
+    f.emit(op.i32ShrU, i32(-4), op.i32And, op.i32Add, op.f32Load(), op.f64PromoteF32, op.f64Add)
+    at8(xn)
+    f.emit(op.f64Load(), op.f64Add, get(touch), op.f64Add, set(touch))
+  }
+  f.emit(op.end)
   f.emit(get(chunkEnd), get(cnt), op.i32GtU, op.i32Eqz, op.if)
   emitDots32(f, dots, LLOYD_ROWS, (r) => {
     listed(t0, r)
@@ -1005,6 +1027,8 @@ function buildBounded(): FuncBuilder {
     f.emit(get(sc), get(nq), op.i32Add, set(sc))
   })
   f.emit(get(chunkEnd), set(t0), op.br(0), op.end, op.end)
+  // The touched values go to the block's scratch, which nothing reads after this: the loads stay.
+  f.emit(get(scratch), get(touch), op.f64Store())
   f.emit(get(bres), get(b), i32(16), op.i32Mul, op.i32Add, set(sp))
   f.emit(get(sp), get(cnt), op.f64ConvertI32U, op.f64Store(0), get(sp), get(changed))
   f.emit(op.f64Store(8))
