@@ -307,6 +307,14 @@ describe('behaviour', () => {
     expect(m.inertia).toBe(d.inertiaPerInit[d.bestInit])
     expect(Math.min(...d.inertiaPerInit)).toBeGreaterThanOrEqual(m.inertia * (1 - 1e-12))
   })
+  it('warns when fewer distinct clusters than nClusters come out (duplicate rows)', () => {
+    const values = Float64Array.from({ length: 40 }, (_, i) => i % 2)
+    const X = createFrame([createColumn({ name: 'x', dtype: 'f64', values })])
+    const m = new KMeans({ nClusters: 3, nInit: 1, seed: 0 }).fit(X)
+    expect(m.diagnostics.warnings.join(' ')).toMatch(/found 2 distinct clusters/)
+    const ok = new KMeans({ nClusters: 2, nInit: 1, seed: 0 }).fit(X)
+    expect(ok.diagnostics.warnings.join(' ')).not.toMatch(/distinct/)
+  })
   it('records non-convergence instead of throwing', () => {
     const X = blobs(400, 3, 4, 9)
     const m = new KMeans({ nClusters: 6, nInit: 1, maxIter: 1, seed: 2 }).fit(X)

@@ -146,7 +146,7 @@ export class KMeans implements Estimator<KMeansParams, KMeansModel> {
         rng,
         opts,
       )
-      const distinct = new Set(r.labels).size
+      const distinct = countDistinct(r.labels, p.nClusters)
       if (distinct < p.nClusters)
         warnings.push(
           `found ${distinct} distinct clusters, fewer than nClusters=${p.nClusters} (duplicate rows?)`,
@@ -297,6 +297,20 @@ export function loadKMeans(state: ModelState): KMeansModel {
     centers,
     labels: decodeI32(state.state.labels, 'labels'),
   })
+}
+
+/** How many of the labels `0 … k − 1` occur (a flag per label: no hashing of a million rows). */
+function countDistinct(labels: Int32Array, k: number): number {
+  const seen = new Uint8Array(k)
+  let distinct = 0
+  for (let i = 0; i < labels.length && distinct < k; i++) {
+    const c = labels[i]!
+    if (seen[c] === 0) {
+      seen[c] = 1
+      distinct++
+    }
+  }
+  return distinct
 }
 
 /** The k-means entry, for `CLUSTER_ESTIMATORS`. */
