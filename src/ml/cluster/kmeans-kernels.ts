@@ -929,7 +929,8 @@ function buildBounded(): FuncBuilder {
   // (first, middle and last feature, and ‖x‖²) back to back: the listed rows are scattered, out
   // of the hardware prefetcher's reach, and their cache misses then overlap one another instead
   // of stalling each chunk of LLOYD_ROWS in turn (about a third off a step at 15% listed rows).
-  f.emit(get(t0), i32(TOUCH_ROWS - 1), op.i32And, op.i32Eqz, op.if)
+  // A full step lists every row in order: the hardware prefetcher has them, no touching.
+  f.emit(get(t0), i32(TOUCH_ROWS - 1), op.i32And, op.i32Eqz, get(full), op.i32Eqz, op.i32And, op.if)
   f.emit(get(cnt), i32(1), op.i32Sub, set(c))
   for (let r = 0; r < TOUCH_ROWS; r++) {
     // i = list[min(t0 + r, cnt − 1)]; sp = x + rowBytes·i; touch += x[i][0, mid, p − 1] + xn[i]
