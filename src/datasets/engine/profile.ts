@@ -323,12 +323,19 @@ export async function profileTable(
       // distinct count (see distinct.ts), instead of an aggregate, a histogram and a DISTINCT.
       const inJs = large && !approx ? rest.filter(streamable) : []
       const isInJs = new Set(inJs)
+      // Other integer columns of large tables get their mean and standard deviation later: from
+      // their value counts if they span few values (below), which is cheaper than DuckDB's
+      // per-row updates.
+      const momentsLater = new Set(
+        large ? rest.filter((c) => !isInJs.has(c) && INTEGER.test(c.type)) : [],
+      )
       await all([
         basicStats(
           session,
           t,
           rest.filter((c) => !isInJs.has(c)),
           found,
+          momentsLater,
         ),
         onFork(session, (s) => streamedStats(s, t, inJs, found, { bins, rowCount })),
       ])
@@ -351,6 +358,10 @@ export async function profileTable(
       const isNarrow = new Set(narrow)
       // Integers beyond ±2^53 may share a double: DuckDB counts those.
       const counted = new Set(inJs.filter((c) => doublesExactly(c, statsOf(c))))
+      let momentsDone = (): void => undefined
+      const momentsReady = new Promise<void>((resolve) => {
+        momentsDone = resolve
+      })
       await all([
         onFork(session, (s) =>
           histograms(
@@ -370,12 +381,19 @@ export async function profileTable(
             statsOf,
             { rowCount, sampleRows, maxCorrelationColumns },
             firstSample,
+            momentsReady,
           )
           quantileRows = found.rows
           correlations = found.correlations
         }),
         (async () => {
-          await valueCounts(session, t, narrow, found, { bins, topK })
+          try {
+            await valueCounts(session, t, narrow, found, { bins, topK })
+            const wide = [...momentsLater].filter((c) => !isNarrow.has(c))
+            await laterMoments(session, t, wide, found)
+          } finally {
+            momentsDone()
+          }
           await distinctCounts(
             session,
             t,
@@ -470,12 +488,16 @@ const emptyStats = (): Stats => ({
   avgLength: null,
 })
 
-/** Count, min, max, mean, standard deviation and mean text length: one pass per batch. */
+/**
+ * Count, min, max, mean, standard deviation and mean text length: one pass per batch. Columns in
+ * `momentsLater` get no mean and standard deviation here (see `laterMoments`).
+ */
 async function basicStats(
   session: DuckSession,
   t: string,
   columns: readonly Col[],
   found: Found,
+  momentsLater: ReadonlySet<Col> = new Set(),
 ): Promise<void> {
   for (const batch of chunks(columns, BATCH)) {
     const exprs: string[] = []
@@ -488,7 +510,7 @@ async function basicStats(
           `min(${c.q})::VARCHAR AS c${String(i)}_min`,
           `max(${c.q})::VARCHAR AS c${String(i)}_max`,
         )
-      if (c.numeric) {
+      if (c.numeric && !momentsLater.has(c)) {
         exprs.push(`avg(${v}) AS c${String(i)}_mean`, `stddev_samp(${v}) AS c${String(i)}_std`)
       }
       if (c.type === 'VARCHAR') exprs.push(`avg(length(${c.q})) AS c${String(i)}_len`)
@@ -506,6 +528,62 @@ async function basicStats(
         avgLength: num(row[`${k}_len`]),
       })
     })
+  }
+}
+
+/**
+ * Mean and sample standard deviation of integer columns whose basic pass left them out: from
+ * their value counts where `valueCounts` fetched those (integers spanning few values: cheaper
+ * than DuckDB's per-row updates), else from one aggregate per batch.
+ */
+async function laterMoments(
+  session: DuckSession,
+  t: string,
+  columns: readonly Col[],
+  found: Found,
+): Promise<void> {
+  for (const batch of chunks(columns, BATCH)) {
+    const exprs = batch.map(
+      (c, i) =>
+        `avg(${c.q}::DOUBLE) AS m${String(i)}, stddev_samp(${c.q}::DOUBLE) AS s${String(i)}`,
+    )
+    const row = (await session.rows(`SELECT ${exprs.join(', ')} FROM ${t}`))[0] ?? {}
+    batch.forEach((c, i) => {
+      const s = found.stats.get(c.name)
+      if (s === undefined) return
+      s.mean = num(row[`m${String(i)}`])
+      s.std = num(row[`s${String(i)}`])
+    })
+  }
+}
+
+/**
+ * Mean and sample standard deviation of integers given as values with counts: sums about the
+ * least value, exact in BigInt for the mean, in doubles about the mean for the variance.
+ */
+function momentsOfCounts(list: readonly { v: bigint; n: number }[]): {
+  mean: number | null
+  std: number | null
+} {
+  if (list.length === 0) return { mean: null, std: null }
+  let lo = list[0]?.v ?? 0n
+  for (const { v } of list) if (v < lo) lo = v
+  let total = 0
+  let s1 = 0n
+  for (const { v, n } of list) {
+    total += n
+    s1 += BigInt(n) * (v - lo)
+  }
+  if (total === 0) return { mean: null, std: null }
+  const shifted = Number(s1) / total
+  let ss = 0
+  for (const { v, n } of list) {
+    const d = Number(v - lo) - shifted
+    ss += n * d * d
+  }
+  return {
+    mean: Number(lo) + shifted,
+    std: total < 2 ? null : Math.sqrt(ss / (total - 1)),
   }
 }
 
@@ -596,6 +674,7 @@ async function valueCounts(
       const list = values[i] ?? []
       if (s === undefined) return
       s.distinct = list.length
+      if (s.mean === null) Object.assign(s, momentsOfCounts(list))
       const edges = edgesOf(s, opts.bins)
       const counts = new Array<number>(opts.bins).fill(0)
       for (const { v, n } of list) {
@@ -957,7 +1036,8 @@ async function sampleFindings(
  * (at most `maxCorrelationColumns`), from the rows or, above `sampleRows` rows, a sample chosen
  * by a hash of the row id: deterministic for the same data, unlike a seeded reservoir under
  * several threads. DuckDB selects the rows; the arithmetic happens here (see sample-stats.ts).
- * `first` has the first batch of columns (read and worked out while the other passes ran).
+ * `first` has the first batch of columns (read and worked out while the other passes ran);
+ * `momentsReady` settles once every column's standard deviation is known.
  */
 async function sampleStats(
   session: DuckSession,
@@ -967,8 +1047,11 @@ async function sampleStats(
   statsOf: (c: Col) => Stats | undefined,
   opts: { rowCount: number; sampleRows: number; maxCorrelationColumns: number },
   first: Promise<SampleFindings> | undefined,
+  momentsReady: Promise<void>,
 ): Promise<{ rows: number; correlations?: DatasetProfile['correlations'] }> {
   const where = sampleWhere(opts.rowCount, opts.sampleRows)
+  // Which columns vary is known once every standard deviation is.
+  await momentsReady
   const corrCols = numericCols.filter((c) => (statsOf(c)?.std ?? 0) > 0)
   const correlate = corrCols.length >= 2 && corrCols.length <= opts.maxCorrelationColumns
   const correlated = new Set(corrCols)
