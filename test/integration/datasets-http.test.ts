@@ -6,8 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { buildHttpApp } from '../../src/http/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { buildTestApp, createTestPlatform } from '../support/platform.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const HOST = { host: '127.0.0.1' }
@@ -17,15 +16,7 @@ let cleanup: () => Promise<void>
 beforeAll(async () => {
   const t = await createTestPlatform({ flags: { 'server.uploadLimitBytes': 512 * 1024 } })
   cleanup = t.cleanup
-  app = await buildHttpApp(
-    {
-      services: t.platform.services,
-      readiness: () => t.platform.readiness(),
-      logger: t.platform.logger,
-      version: '0',
-    },
-    t.platform.config.server,
-  )
+  app = await buildTestApp(t.platform)
 })
 afterAll(async () => {
   await app.close()

@@ -2,9 +2,8 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { buildHttpApp } from '../../src/http/index.js'
 import type { Platform } from '../../src/platform/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { buildTestApp, createTestPlatform } from '../support/platform.js'
 
 let platform: Platform
 let app: FastifyInstance
@@ -16,15 +15,7 @@ beforeAll(async () => {
   const t = await createTestPlatform({ flags: { 'server.uploadLimitBytes': 64 * 1024 } })
   platform = t.platform
   cleanup = t.cleanup
-  app = await buildHttpApp(
-    {
-      services: platform.services,
-      readiness: () => platform.readiness(),
-      logger: platform.logger,
-      version: platform.version,
-    },
-    platform.config.server,
-  )
+  app = await buildTestApp(platform)
 })
 
 afterAll(async () => {

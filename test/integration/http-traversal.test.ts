@@ -4,10 +4,9 @@ import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { buildHttpApp } from '../../src/http/index.js'
 import type { Platform } from '../../src/platform/index.js'
 import { TRAVERSAL_PAYLOADS } from '../../src/test-support/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { buildTestApp, createTestPlatform } from '../support/platform.js'
 
 const CANARY = 'CANARY-d2-never-read'
 
@@ -24,15 +23,7 @@ beforeAll(async () => {
   cleanup = t.cleanup
   writeFileSync(path.join(dir, 'canary.txt'), CANARY)
   writeFileSync(path.join(dir, '.plinth', 'canary.txt'), CANARY)
-  app = await buildHttpApp(
-    {
-      services: platform.services,
-      readiness: () => platform.readiness(),
-      logger: platform.logger,
-      version: '0',
-    },
-    platform.config.server,
-  )
+  app = await buildTestApp(platform)
 })
 
 afterAll(async () => {

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto'
 
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 
-import { buildHttpApp } from '../../src/http/index.js'
 import type { Platform } from '../../src/platform/index.js'
-import { createTestPlatform } from '../support/platform.js'
+import { buildTestApp, createTestPlatform } from '../support/platform.js'
 
 /** The Host header every request carries (the app refuses unknown hosts). */
 export const HOST = { host: '127.0.0.1:5000' }
@@ -76,15 +75,7 @@ export async function createMlflowTestApp(
 ): Promise<MlflowTestApp> {
   const t = await createTestPlatform({ flags, env })
   const platform = t.platform
-  const app = await buildHttpApp(
-    {
-      services: platform.services,
-      readiness: () => platform.readiness(),
-      logger: platform.logger,
-      version: platform.version,
-    },
-    platform.config.server,
-  )
+  const app = await buildTestApp(platform)
   const inject = (opts: InjectOptions) =>
     app.inject({ ...opts, headers: { ...HOST, ...opts.headers } })
   return {

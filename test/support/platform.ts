@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { silentLogger } from '../../src/core/index.js'
+import { buildHttpApp } from '../../src/http/index.js'
 import { createPlatform, loadConfig, type Platform } from '../../src/platform/index.js'
 
 /** A platform on a fresh temp directory (SQLite + local artifacts), for integration tests. */
@@ -20,4 +21,17 @@ export async function createTestPlatform(
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** The HTTP app over `platform`, as `plinth start` builds it. */
+export function buildTestApp(platform: Platform): ReturnType<typeof buildHttpApp> {
+  return buildHttpApp(
+    {
+      services: platform.services,
+      readiness: () => platform.readiness(),
+      logger: platform.logger,
+      version: platform.version,
+    },
+    platform.config.server,
+  )
 }

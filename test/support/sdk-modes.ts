@@ -1,8 +1,8 @@
-import { buildHttpApp, startHttpServer } from '../../src/http/index.js'
+import { startHttpServer } from '../../src/http/index.js'
 import type { Platform } from '../../src/platform/index.js'
 import { createPlinth, type Plinth } from '../../src/sdk/index.js'
 
-import { createTestPlatform } from './platform.js'
+import { buildTestApp, createTestPlatform } from './platform.js'
 
 /** One way to reach a test platform through the SDK. */
 export interface SdkMode {
@@ -44,15 +44,7 @@ export const SDK_MODES: readonly SdkMode[] = [
     async setup() {
       const t = await createTestPlatform()
       const platform = t.platform
-      const app = await buildHttpApp(
-        {
-          services: platform.services,
-          readiness: () => platform.readiness(),
-          logger: platform.logger,
-          version: platform.version,
-        },
-        platform.config.server,
-      )
+      const app = await buildTestApp(platform)
       const server = await startHttpServer(app, {
         host: '127.0.0.1',
         port: 0,
