@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads'
 import type { WasmApi, WasmMemory, WasmModule } from '../../numeric/index.js'
 
 import { createColumnKernels, SUM_BLOCK, type ColumnKernels } from './column-kernels.js'
-import { DistinctCounter, DistinctScratch } from './distinct.js'
+import { DistinctCounter, DistinctScratch, partitionBits } from './distinct.js'
 
 /** What the profile reports of a numeric column. */
 export interface ColumnSummary {
@@ -156,9 +156,6 @@ function moments(
 
 const EMPTY: ColumnSummary = { count: 0, min: null, max: null, mean: null, std: null, distinct: 0 }
 
-/** Values per partition of the distinct count (as distinct.ts). */
-const PARTITION_VALUES = 4096
-
 const align16 = (x: number): number => Math.ceil(x / 16) * 16
 
 /** Byte offsets of one thread's working buffers for `tail` (see column-kernels.ts). */
@@ -188,6 +185,12 @@ interface TailKernels {
   distinct(...args: number[]): number
 }
 
+/** What `tail` returns. */
+interface Tail {
+  readonly distinct: number
+  readonly counts: number[]
+}
+
 /**
  * The distinct count and histogram counts of a column: the kernels' slow part, which a helper
  * thread may run. Self-contained (its source text is what the helper runs): no imports, no
@@ -199,7 +202,7 @@ function tail(
   i32: Int32Array,
   s: Scratch,
   r: TailRequest,
-): { distinct: number; counts: number[] } {
+): Tail {
   const bins = r.edges.length - 1
   for (let b = 0; b <= bins; b++) f64[s.edges / 8 + b] = r.edges[b] ?? 0
   const c = s.counts / 4
@@ -245,12 +248,6 @@ function helperMain(d: {
       parentPort.postMessage({ id: m.id, error: String(err) })
     }
   })
-}
-
-/** What `tail` returns. */
-interface Tail {
-  readonly distinct: number
-  readonly counts: number[]
 }
 
 /** A helper thread running `tail`; `run` rejects once it has failed or stopped. */
@@ -317,9 +314,7 @@ function wasmStats(
   bins: number,
   threads: 1 | 2,
 ): ColumnStats | undefined {
-  let bits = 0
-  while (rows >> bits > PARTITION_VALUES) bits++
-  const parts = 1 << bits
+  const parts = 1 << partitionBits(rows)
   let cap = 16
   while (cap < 2 * rows) cap *= 2
   // Layout (bytes): bounds per slot | values per slot | a scratch per thread.
@@ -393,10 +388,8 @@ function wasmStats(
       const { mean, std } = moments(n, (shift, square) =>
         square ? k.sumSquares(off, n, shift) : k.sum(off, n, shift),
       )
-      let b = 0
-      while (n >> b > PARTITION_VALUES) b++
       const edges = equalWidthEdges(lo, hi, bins)
-      const request: TailRequest = { off, n, bits: b, edges }
+      const request: TailRequest = { off, n, bits: partitionBits(n), edges }
       const t =
         helper === undefined
           ? tail(k, f64, i32, own, request)

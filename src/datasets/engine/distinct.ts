@@ -81,12 +81,18 @@ export class DistinctScratch {
   }
 }
 
+/** log₂ of the partitions `n` values are counted in: the fewest that hold `PARTITION_VALUES` or less each. */
+export function partitionBits(n: number): number {
+  let bits = 0
+  while (n >> bits > PARTITION_VALUES) bits++
+  return bits
+}
+
 /** The number of distinct values of `xs`, all finite and none −0. */
 export function countDistinct(xs: Float64Array, scratch = new DistinctScratch()): number {
   const n = xs.length
   if (n === 0) return 0
-  let bits = 0
-  while (n >> bits > PARTITION_VALUES) bits++
+  const bits = partitionBits(n)
   const parts = 1 << bits
   const shift = 32 - bits
   const words = new Uint32Array(xs.buffer, xs.byteOffset, 2 * n)

@@ -1064,7 +1064,8 @@ async function sampleStats(
   ).entries()) {
     const findings = await (index === 0 && first !== undefined
       ? first
-      : readSample(session, t, batch, where).then((sample) => sampleFindings(sample, 0)))
+      : // Later batches need no matrix of their own: their columns are kept for the one below.
+        readSample(session, t, batch, where).then((sample) => sampleFindings(sample, 0)))
     if (index === 0) firstBatch = { columns: batch, findings }
     rows = findings.sample.rows
     batch.forEach((c, j) => {

@@ -14,7 +14,7 @@ export interface SampleColumn {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null)
 
-/** The present, finite values of `c` (−0 as 0), copied so that selection leaves `c` alone. */
+/** The present, finite values of `c` (−0 as 0), copied so that sorting leaves `c` alone. */
 function presentValues(c: SampleColumn): Float64Array {
   const { values, valid } = c
   const out = new Float64Array(values.length)
@@ -24,49 +24,6 @@ function presentValues(c: SampleColumn): Float64Array {
     if ((valid === undefined || valid[i] === 1) && x - x === 0) out[m++] = x + 0
   }
   return out.subarray(0, m)
-}
-
-/**
- * Puts the order statistics of ranks `ranks[rlo..rhi]` (ascending) of `x[lo..hi]` in their places,
- * as a sort would: three-way partitions around a pivot (Dijkstra's Dutch flag, so repeated values
- * cost nothing), descending only into the sides that hold a rank still wanted. About
- * n·log₂(ranks) steps instead of a sort's n·log₂(n).
- */
-function selectRanks(
-  x: Float64Array,
-  lo: number,
-  hi: number,
-  ranks: readonly number[],
-  rlo: number,
-  rhi: number,
-): void {
-  let seed = 0x9e3779b9
-  while (lo < hi && rlo <= rhi) {
-    // A pseudo-random pivot (fixed seed): no input is a worst case by construction.
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
-    const pivot = x[lo + Math.floor((seed / 2 ** 32) * (hi - lo + 1))] ?? 0
-    let lt = lo
-    let i = lo
-    let gt = hi
-    while (i <= gt) {
-      const v = x[i] ?? 0
-      if (v < pivot) {
-        x[i++] = x[lt] ?? 0
-        x[lt++] = v
-      } else if (v > pivot) {
-        x[i] = x[gt] ?? 0
-        x[gt--] = v
-      } else i++
-    }
-    // x[lo, lt) < pivot, x[lt, gt] = pivot, x(gt, hi] > pivot.
-    let left = rlo
-    while (left <= rhi && (ranks[left] ?? 0) < lt) left++
-    if (left > rlo) selectRanks(x, lo, lt - 1, ranks, rlo, left - 1)
-    let right = left
-    while (right <= rhi && (ranks[right] ?? 0) <= gt) right++
-    lo = gt + 1
-    rlo = right
-  }
 }
 
 /** The ranks linear interpolation needs for `qs` among `n` sorted values, ascending, distinct. */
@@ -97,19 +54,19 @@ function interpolate(
  * Quantiles of the present, finite values (non-finite ones count as missing, as everywhere in the
  * profile) with linear interpolation between the closest ranks (pandas' default and DuckDB's
  * `quantile_cont`): position h = (n − 1)·q, value x[⌊h⌋] + (h − ⌊h⌋)·(x[⌈h⌉] − x[⌊h⌋]) of the
- * sorted values, found by selection rather than a sort. All null when no value is present.
+ * sorted values. All null when no value is present. The plain form, where there is no
+ * WebAssembly; see {@link createSampleQuantiles}.
  */
 export function sampleQuantiles(c: SampleColumn, qs: readonly number[]): (number | null)[] {
-  const x = presentValues(c)
-  const ranks = ranksOf(x.length, qs)
-  selectRanks(x, 0, x.length - 1, ranks, 0, ranks.length - 1)
+  const x = presentValues(c).sort()
   return interpolate(x.length, qs, (r) => x[r] ?? Number.NaN)
 }
 
 /**
  * {@link sampleQuantiles} for many columns of at most `rows` values, in WebAssembly where there
- * is one: the same numbers, without the warm-up a JavaScript loop needs before it runs fast
- * (which a profile of a few columns never gets past). Falls back to `sampleQuantiles`.
+ * is one: the same numbers by selecting the few ranks wanted instead of sorting (and without the
+ * warm-up a JavaScript loop needs, which a profile of a few columns never gets past). Falls back
+ * to `sampleQuantiles`.
  */
 export function createSampleQuantiles(
   rows: number,
